@@ -1,0 +1,127 @@
+import { Schema } from "effect"
+
+/**
+ * Failures a caller of the draft programs can act on. Each carries the HTTP status that the
+ * HTTP adapter answers with; messages name the field and the rule, never a value taken from
+ * a draft.
+ */
+
+export class DraftNotFound extends Schema.TaggedError<DraftNotFound>()(
+  "DraftNotFound",
+  {},
+  { status: 404 }
+) {
+  override get message() {
+    return "No live draft exists with this id for this owner; it may have expired, been deleted or been submitted."
+  }
+}
+
+export class PreconditionFailed extends Schema.TaggedError<PreconditionFailed>()(
+  "PreconditionFailed",
+  { reason: Schema.Literal("stale-version", "already-exists") },
+  { status: 412 }
+) {
+  override get message() {
+    return this.reason === "already-exists"
+      ? "If-None-Match: * was sent but the draft already exists; load it and send If-Match with its ETag."
+      : "If-Match does not name the current version of the draft; load it again and retry with its current ETag."
+  }
+}
+
+export class PreconditionRequired extends Schema.TaggedError<PreconditionRequired>()(
+  "PreconditionRequired",
+  {},
+  { status: 428 }
+) {
+  override get message() {
+    return "A write must name the version it replaces: send If-Match with the current ETag, or If-None-Match: * to create."
+  }
+}
+
+export class DraftTooLarge extends Schema.TaggedError<DraftTooLarge>()(
+  "DraftTooLarge",
+  { field: Schema.String, limitBytes: Schema.Number },
+  { status: 413 }
+) {
+  override get message() {
+    return `${this.field} exceeds the limit of ${this.limitBytes} bytes; save less data per draft or raise the configured maximum.`
+  }
+}
+
+export class InvalidId extends Schema.TaggedError<InvalidId>()(
+  "InvalidId",
+  { field: Schema.String, rule: Schema.String },
+  { status: 400 }
+) {
+  override get message() {
+    return `${this.field} is invalid: it must be ${this.rule}.`
+  }
+}
+
+export class InvalidDocument extends Schema.TaggedError<InvalidDocument>()(
+  "InvalidDocument",
+  { field: Schema.String, rule: Schema.String },
+  { status: 400 }
+) {
+  override get message() {
+    return `${this.field} is invalid: ${this.rule}.`
+  }
+}
+
+export class DraftSubmitted extends Schema.TaggedError<DraftSubmitted>()(
+  "DraftSubmitted",
+  {},
+  { status: 409 }
+) {
+  override get message() {
+    return "The draft was submitted and is read-only; start a new draft to change the claim."
+  }
+}
+
+/** Stored bytes failed authentication or could not be decoded; never returned as data. */
+export class IntegrityFailure extends Schema.TaggedError<IntegrityFailure>()(
+  "IntegrityFailure",
+  { reason: Schema.String },
+  { status: 500 }
+) {
+  override get message() {
+    return `The stored draft failed its integrity check (${this.reason}); it was not returned.`
+  }
+}
+
+export class KeyUnavailable extends Schema.TaggedError<KeyUnavailable>()(
+  "KeyUnavailable",
+  { method: Schema.String, retryAfterSeconds: Schema.Number, cause: Schema.optional(Schema.Defect) },
+  { status: 503 }
+) {
+  override get message() {
+    return `The key service failed during ${this.method}; retry after ${this.retryAfterSeconds} s.`
+  }
+}
+
+export class StoreUnavailable extends Schema.TaggedError<StoreUnavailable>()(
+  "StoreUnavailable",
+  {
+    tier: Schema.Literal("hot", "durable"),
+    method: Schema.String,
+    retryAfterSeconds: Schema.Number,
+    cause: Schema.optional(Schema.Defect)
+  },
+  { status: 503 }
+) {
+  override get message() {
+    return `The ${this.tier} store failed during ${this.method}; retry after ${this.retryAfterSeconds} s.`
+  }
+}
+
+export type DraftError =
+  | DraftNotFound
+  | PreconditionFailed
+  | PreconditionRequired
+  | DraftTooLarge
+  | InvalidId
+  | InvalidDocument
+  | DraftSubmitted
+  | IntegrityFailure
+  | KeyUnavailable
+  | StoreUnavailable
