@@ -1,13 +1,17 @@
 import { Context, type Option, type Redacted } from "effect"
 
 /**
- * Secrets that live with the keys, never with the data: a copy of the data directory or
- * bucket alone therefore neither reveals ids nor lets anyone mint tokens.
+ * Process secrets that live with the key-encryption keys, never with the data, so a copy of
+ * the stores alone can neither compute storage digests nor forge tokens.
  */
 export interface SecretsShape {
-  /** HMAC-SHA-256 key for storage digests; it never rotates, because every storage key derives from it. */
+  /**
+   * HMAC key for the storage digests of owner and draft ids, at least 32 bytes. It never
+   * rotates with the encryption keys: a new value would move every draft to a new address.
+   */
   readonly storageKeySecret: Redacted.Redacted<Uint8Array>
-  /** HS256 secret the embedded default signs and verifies tokens with; absent when a JWK set is used. */
+
+  /** HS256 key for the tokens of the embedded default, at least 32 bytes; absent when tokens come from elsewhere. */
   readonly tokenSigningSecret: Option.Option<Redacted.Redacted<Uint8Array>>
 }
 

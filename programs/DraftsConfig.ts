@@ -1,0 +1,82 @@
+import { Config, Context, Duration, Effect, Layer } from "effect"
+
+/** Limits and timings of the draft programs; every field has a documented default. */
+export interface DraftsConfigShape {
+  /** Maximum serialized document size in bytes (default 256 KiB). */
+  readonly maxDocumentBytes: number
+  /** Maximum nesting depth of arrays and objects, the top-level object counting as 1 (default 32). */
+  readonly maxDepth: number
+  /** A draft expires this long after its last save (default 7 days). */
+  readonly idleRetention: Duration.Duration
+  /** A draft expires at the latest this long after its creation (default 30 days). */
+  readonly maxAge: Duration.Duration
+  /** A submitted draft stays readable, and a retried submit returns it, for this long (default 1 hour). */
+  readonly submitGrace: Duration.Duration
+  /** A pending draft is persisted this long after its last save (default 5 s)... */
+  readonly persistDebounce: Duration.Duration
+  /** ...and at most this long after its first save not yet durable (default 30 s). */
+  readonly persistMaxDelay: Duration.Duration
+  /** Drafts pending at once at most (default 100,000); new ones are rejected with 503 beyond it. */
+  readonly pendingLimit: number
+  /** A claim on a pending draft lasts this long before another instance may take it over (default 30 s). */
+  readonly persistLease: Duration.Duration
+  /** One data key encrypts at most this many saves (default 2^20, far below the 2^32 GCM bound). */
+  readonly dataKeyMaxMessages: number
+  /** One data key encrypts for at most this long (default 10 minutes). */
+  readonly dataKeyMaxAge: Duration.Duration
+  /** Unwrapped data keys kept for reads (default 1,000). */
+  readonly unwrappedKeyCacheSize: number
+  /** An unwrapped data key stays cached this long (default 10 minutes). */
+  readonly unwrappedKeyCacheTtl: Duration.Duration
+}
+
+export const defaults: DraftsConfigShape = {
+  maxDocumentBytes: 256 * 1024,
+  maxDepth: 32,
+  idleRetention: Duration.days(7),
+  maxAge: Duration.days(30),
+  submitGrace: Duration.hours(1),
+  persistDebounce: Duration.seconds(5),
+  persistMaxDelay: Duration.seconds(30),
+  pendingLimit: 100_000,
+  persistLease: Duration.seconds(30),
+  dataKeyMaxMessages: 2 ** 20,
+  dataKeyMaxAge: Duration.minutes(10),
+  unwrappedKeyCacheSize: 1_000,
+  unwrappedKeyCacheTtl: Duration.minutes(10)
+}
+
+export class DraftsConfig extends Context.Tag("claim-drafts/DraftsConfig")<DraftsConfig, DraftsConfigShape>() {
+  static readonly layer = (overrides: Partial<DraftsConfigShape> = {}) =>
+    Layer.succeed(DraftsConfig, { ...defaults, ...overrides })
+
+  /** Reads `CLAIM_DRAFTS_*` variables (durations as "7 days", "5 seconds"); unset ones keep their defaults. */
+  static readonly layerConfig = Layer.effect(
+    DraftsConfig,
+    Effect.gen(function* () {
+      const duration = (name: string, fallback: Duration.Duration) =>
+        Config.duration(name).pipe(Config.withDefault(fallback))
+      const integer = (name: string, fallback: number) =>
+        Config.integer(name).pipe(
+          Config.validate({ message: `${name} must be a positive integer`, validation: (n) => n > 0 }),
+          Config.withDefault(fallback)
+        )
+
+      return yield* Config.all({
+        maxDocumentBytes: integer("CLAIM_DRAFTS_MAX_DOCUMENT_BYTES", defaults.maxDocumentBytes),
+        maxDepth: integer("CLAIM_DRAFTS_MAX_DEPTH", defaults.maxDepth),
+        idleRetention: duration("CLAIM_DRAFTS_RETENTION", defaults.idleRetention),
+        maxAge: duration("CLAIM_DRAFTS_MAX_AGE", defaults.maxAge),
+        submitGrace: duration("CLAIM_DRAFTS_SUBMIT_GRACE", defaults.submitGrace),
+        persistDebounce: duration("CLAIM_DRAFTS_PERSIST_DEBOUNCE", defaults.persistDebounce),
+        persistMaxDelay: duration("CLAIM_DRAFTS_PERSIST_MAX_DELAY", defaults.persistMaxDelay),
+        pendingLimit: integer("CLAIM_DRAFTS_PENDING_LIMIT", defaults.pendingLimit),
+        persistLease: duration("CLAIM_DRAFTS_PERSIST_LEASE", defaults.persistLease),
+        dataKeyMaxMessages: integer("CLAIM_DRAFTS_DATA_KEY_MAX_MESSAGES", defaults.dataKeyMaxMessages),
+        dataKeyMaxAge: duration("CLAIM_DRAFTS_DATA_KEY_MAX_AGE", defaults.dataKeyMaxAge),
+        unwrappedKeyCacheSize: integer("CLAIM_DRAFTS_KEY_CACHE_SIZE", defaults.unwrappedKeyCacheSize),
+        unwrappedKeyCacheTtl: duration("CLAIM_DRAFTS_KEY_CACHE_TTL", defaults.unwrappedKeyCacheTtl)
+      })
+    })
+  )
+}

@@ -1,0 +1,33 @@
+import { createHmac } from "node:crypto"
+import { Effect, Redacted } from "effect"
+import type { DraftId, OwnerId } from "../domain/ids.ts"
+import type { DraftKey } from "../domain/keys.ts"
+import { Secrets } from "./ports/Secrets.ts"
+
+/**
+ * Derives storage keys from owner and draft ids with HMAC-SHA-256 under the storage-key
+ * secret, so neither id appears in Redis keys, object keys, file names or logs. Digests are
+ * 256 bits as base64url; the draft digest covers the owner too, so two owners who pick the
+ * same draft id never share a key.
+ */
+export class StorageKeys extends Effect.Service<StorageKeys>()("claim-drafts/StorageKeys", {
+  effect: Effect.gen(function* () {
+    const secrets = yield* Secrets
+    const secret = Redacted.value(secrets.storageKeySecret)
+
+    const digest = (label: string, ...parts: ReadonlyArray<string>): string => {
+      const hmac = createHmac("sha256", secret).update(label)
+      for (const part of parts) hmac.update("\u0000").update(part)
+      return hmac.digest("base64url")
+    }
+
+    const ownerDigest = (owner: OwnerId): string => digest("owner", owner)
+
+    const draftKey = (owner: OwnerId, draftId: DraftId): DraftKey => ({
+      owner: ownerDigest(owner),
+      draft: digest("draft", owner, draftId)
+    })
+
+    return { ownerDigest, draftKey } as const
+  })
+}) {}

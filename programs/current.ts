@@ -1,0 +1,85 @@
+import { Effect, Either, Option } from "effect"
+import type { IntegrityFailure, StoreUnavailable } from "../domain/errors.ts"
+import type { DraftKey } from "../domain/keys.ts"
+import { type DecodedRecord, decodeRecord } from "../domain/record.ts"
+import { isExpired } from "../domain/retention.ts"
+import { etagOf } from "../domain/version.ts"
+import { draftPrefix } from "./durablePaths.ts"
+import { DurableStore } from "./ports/DurableStore.ts"
+import { HotStore } from "./ports/HotStore.ts"
+
+/** The newest record of a draft, wherever it was found, live or not. */
+export interface CurrentRecord {
+  readonly tier: "hot" | "durable"
+  readonly bytes: Uint8Array
+  readonly decoded: DecodedRecord
+  readonly etag: string
+  readonly durable: boolean
+  /** False for tombstones and expired records, which read as not found. */
+  readonly live: boolean
+}
+
+const decode = (bytes: Uint8Array): Effect.Effect<DecodedRecord, IntegrityFailure> => {
+  const decoded = decodeRecord(bytes)
+  return Either.isRight(decoded) ? Effect.succeed(decoded.right) : Effect.fail(decoded.left)
+}
+
+const describe = (
+  tier: CurrentRecord["tier"],
+  bytes: Uint8Array,
+  durable: boolean,
+  now: number
+): Effect.Effect<CurrentRecord, IntegrityFailure> =>
+  Effect.map(decode(bytes), (decoded) => ({
+    tier,
+    bytes,
+    decoded,
+    etag: etagOf(decoded.header),
+    durable,
+    live: decoded.header.kind !== "tombstone" && !isExpired(decoded.header, now)
+  }))
+
+/**
+ * Reads the newest durable version: the first path under the draft's prefix, because paths
+ * sort newest first. A version deleted between the list and the get is looked up again.
+ */
+export const readDurable = (
+  key: DraftKey,
+  now: number
+): Effect.Effect<Option.Option<CurrentRecord>, StoreUnavailable | IntegrityFailure, DurableStore> =>
+  Effect.gen(function* () {
+    const durable = yield* DurableStore
+
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const [path] = yield* durable.list(draftPrefix(key), 1)
+      if (path === undefined) return Option.none()
+
+      const bytes = yield* durable.get(path)
+      if (Option.isSome(bytes)) return Option.some(yield* describe("durable", bytes.value, true, now))
+    }
+    return Option.none()
+  })
+
+/** Reads the hot tier only. */
+export const readHot = (
+  key: DraftKey,
+  now: number
+): Effect.Effect<Option.Option<CurrentRecord>, StoreUnavailable | IntegrityFailure, HotStore> =>
+  Effect.flatMap(HotStore, (hot) => hot.get(key)).pipe(
+    Effect.flatMap(
+      Option.match({
+        onNone: () => Effect.succeed(Option.none()),
+        onSome: (record) => Effect.map(describe("hot", record.bytes, record.durable, now), Option.some)
+      })
+    )
+  )
+
+/**
+ * Reads the newest record of a draft: the hot tier, else the durable tier. The hot tier holds
+ * every version newer than the durable one, so a hot hit is always current.
+ */
+export const readCurrent = (
+  key: DraftKey,
+  now: number
+): Effect.Effect<Option.Option<CurrentRecord>, StoreUnavailable | IntegrityFailure, HotStore | DurableStore> =>
+  Effect.flatMap(readHot(key, now), (hot) => (Option.isSome(hot) ? Effect.succeed(hot) : readDurable(key, now)))

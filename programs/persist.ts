@@ -1,0 +1,96 @@
+import { Clock, Duration, Effect, Option } from "effect"
+import type { IntegrityFailure, StoreUnavailable } from "../domain/errors.ts"
+import { type DraftKey, draftKeyString } from "../domain/keys.ts"
+import { readHot } from "./current.ts"
+import { DraftsConfig } from "./DraftsConfig.ts"
+import { draftPrefix, parseVersionPath, versionPath } from "./durablePaths.ts"
+import { DurableStore } from "./ports/DurableStore.ts"
+import { Absent, HotStore, Match } from "./ports/HotStore.ts"
+import type { PersistReport } from "./model.ts"
+
+export interface PersistResult {
+  readonly outcome: "persisted" | "already-durable" | "gone"
+  /** The version now durable; absent when the hot tier held no record. */
+  readonly etag?: string
+}
+
+/** Drafts claimed per round of the write-behind loop, and persisted concurrently. */
+const claimBatch = 64
+const persistConcurrency = 8
+
+/** Deletes durable versions older than `seq`; a later persist retries whatever this misses. */
+const pruneOlder = (key: DraftKey, seq: number) =>
+  Effect.gen(function* () {
+    const durable = yield* DurableStore
+    const paths = yield* durable.list(draftPrefix(key))
+    const older = paths.filter((path) => {
+      const parsed = parseVersionPath(path)
+      return parsed !== undefined && parsed.seq < seq
+    })
+    if (older.length > 0) yield* durable.delete(older)
+  })
+
+/**
+ * Copies the draft's current hot record to the durable tier and marks it durable. Idempotent:
+ * the object name is fixed by the version, so a repeated or concurrent persist of one
+ * version writes the same bytes to the same path, and an older version never hides a newer
+ * one. A durable tombstone leaves the hot tier, since reads then find it in the durable tier.
+ */
+export const persistOne = (
+  key: DraftKey
+): Effect.Effect<PersistResult, StoreUnavailable | IntegrityFailure, HotStore | DurableStore> =>
+  Effect.gen(function* () {
+    const hot = yield* HotStore
+    const durable = yield* DurableStore
+    const now = yield* Clock.currentTimeMillis
+
+    const current = yield* readHot(key, now)
+    if (Option.isNone(current)) {
+      // The record expired or the hot tier lost it: only the pending entry remains to drop.
+      yield* hot.remove(key, Absent)
+      return { outcome: "gone" } as const
+    }
+
+    const record = current.value
+    const header = record.decoded.header
+    if (!record.durable) {
+      yield* durable.put(versionPath(key, header.seq, header.kind), record.bytes)
+    }
+
+    const settled = yield* hot.settle(key, record.etag)
+    if (header.seq > 1) yield* pruneOlder(key, header.seq)
+    if (settled && header.kind === "tombstone") yield* hot.remove(key, Match(record.etag))
+
+    return { outcome: record.durable ? "already-durable" : "persisted", etag: record.etag } as const
+  })
+
+/**
+ * One round of the write-behind loop: claims the drafts whose due time has passed and
+ * persists each. A failure leaves the claim to lapse, so the draft is retried after the
+ * lease by this or any other instance.
+ */
+export const persistPending: Effect.Effect<PersistReport, StoreUnavailable, HotStore | DurableStore | DraftsConfig> =
+  Effect.gen(function* () {
+    const hot = yield* HotStore
+    const config = yield* DraftsConfig
+    const now = yield* Clock.currentTimeMillis
+
+    const keys = yield* hot.claimDue(now, claimBatch, Duration.toMillis(config.persistLease))
+    const outcomes = yield* Effect.forEach(
+      keys,
+      (key) =>
+        persistOne(key).pipe(
+          Effect.as(true),
+          Effect.catchAll((error) =>
+            Effect.logWarning("Persisting a pending draft failed; it is retried after its lease.").pipe(
+              Effect.annotateLogs({ draftKey: draftKeyString(key), error: error._tag, method: "persistPending" }),
+              Effect.as(false)
+            )
+          )
+        ),
+      { concurrency: persistConcurrency }
+    )
+
+    const persisted = outcomes.filter(Boolean).length
+    return { claimed: keys.length, persisted, failed: keys.length - persisted }
+  })
