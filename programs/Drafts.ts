@@ -4,7 +4,7 @@ import { Envelope } from "./crypto/Envelope.ts"
 import { DraftsConfig } from "./DraftsConfig.ts"
 import { flush, remove, removeAll, submit, sweepExpired } from "./lifecycle.ts"
 import type { DeleteRequest, DraftRef, PatchRequest, SaveRequest, SubmitRequest } from "./model.ts"
-import { persistPending } from "./persist.ts"
+import { persistAll, persistPending } from "./persist.ts"
 import { DurableStore } from "./ports/DurableStore.ts"
 import { HotStore } from "./ports/HotStore.ts"
 import { list, load } from "./read.ts"
@@ -31,6 +31,7 @@ export const make = Effect.gen(function* () {
     delete: (request: DeleteRequest) => bind("delete", remove(request)),
     deleteAll: (owner: OwnerId) => bind("deleteAll", removeAll(owner)),
     persistPending: bind("persistPending", persistPending),
+    persistAll: bind("persistAll", persistAll),
     sweepExpired: bind("sweepExpired", sweepExpired),
     pendingCount: bind("pendingCount", Effect.flatMap(HotStore, (hot) => hot.pendingCount))
   } as const

@@ -64,16 +64,10 @@ export const persistOne = (
     return { outcome: record.durable ? "already-durable" : "persisted", etag: record.etag } as const
   })
 
-/**
- * One round of the write-behind loop: claims the drafts whose due time has passed and
- * persists each. A failure leaves the claim to lapse, so the draft is retried after the
- * lease by this or any other instance.
- */
-export const persistPending: Effect.Effect<PersistReport, StoreUnavailable, HotStore | DurableStore | DraftsConfig> =
+const persistClaimed = (now: number) =>
   Effect.gen(function* () {
     const hot = yield* HotStore
     const config = yield* DraftsConfig
-    const now = yield* Clock.currentTimeMillis
 
     const keys = yield* hot.claimDue(now, claimBatch, Duration.toMillis(config.persistLease))
     const outcomes = yield* Effect.forEach(
@@ -83,7 +77,7 @@ export const persistPending: Effect.Effect<PersistReport, StoreUnavailable, HotS
           Effect.as(true),
           Effect.catchAll((error) =>
             Effect.logWarning("Persisting a pending draft failed; it is retried after its lease.").pipe(
-              Effect.annotateLogs({ draftKey: draftKeyString(key), error: error._tag, method: "persistPending" }),
+              Effect.annotateLogs({ draftKey: draftKeyString(key), error: error._tag }),
               Effect.as(false)
             )
           )
@@ -92,5 +86,29 @@ export const persistPending: Effect.Effect<PersistReport, StoreUnavailable, HotS
     )
 
     const persisted = outcomes.filter(Boolean).length
-    return { claimed: keys.length, persisted, failed: keys.length - persisted }
+    return { claimed: keys.length, persisted, failed: keys.length - persisted } satisfies PersistReport
+  })
+
+/**
+ * One round of the write-behind loop: claims up to one batch of drafts whose due time has
+ * passed and persists each. A failure leaves the claim to lapse, so the draft is retried
+ * after the lease by this or any other instance.
+ */
+export const persistPending: Effect.Effect<PersistReport, StoreUnavailable, HotStore | DurableStore | DraftsConfig> =
+  Effect.flatMap(Clock.currentTimeMillis, persistClaimed)
+
+/**
+ * Persists every pending draft now, due or not, batch after batch until none is left
+ * unclaimed: for shutdown and for commands that exit right after a write.
+ */
+export const persistAll: Effect.Effect<PersistReport, StoreUnavailable, HotStore | DurableStore | DraftsConfig> =
+  Effect.gen(function* () {
+    const total = { claimed: 0, persisted: 0, failed: 0 }
+    for (;;) {
+      const round = yield* persistClaimed(Number.MAX_SAFE_INTEGER)
+      total.claimed += round.claimed
+      total.persisted += round.persisted
+      total.failed += round.failed
+      if (round.claimed === 0) return total
+    }
   })
