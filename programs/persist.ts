@@ -99,13 +99,19 @@ export const persistPending: Effect.Effect<PersistReport, StoreUnavailable, HotS
 
 /**
  * Persists every pending draft now, due or not, batch after batch until none is left
- * unclaimed: for shutdown and for commands that exit right after a write.
+ * unclaimed: for shutdown and for commands that exit right after a write. No pending draft
+ * is due later than one debounce or one lease from now, so claiming as if it were that
+ * late takes them all; a failed one is retried that much later than usual.
  */
 export const persistAll: Effect.Effect<PersistReport, StoreUnavailable, HotStore | DurableStore | DraftsConfig> =
   Effect.gen(function* () {
+    const config = yield* DraftsConfig
+    const horizon =
+      (yield* Clock.currentTimeMillis) +
+      Math.max(Duration.toMillis(config.persistDebounce), Duration.toMillis(config.persistMaxDelay), Duration.toMillis(config.persistLease))
     const total = { claimed: 0, persisted: 0, failed: 0 }
     for (;;) {
-      const round = yield* persistClaimed(Number.MAX_SAFE_INTEGER)
+      const round = yield* persistClaimed(horizon)
       total.claimed += round.claimed
       total.persisted += round.persisted
       total.failed += round.failed
