@@ -76,10 +76,15 @@ export const readHot = (
 
 /**
  * Reads the newest record of a draft: the hot tier, else the durable tier. The hot tier holds
- * every version newer than the durable one, so a hot hit is always current.
+ * every version newer than the durable one, so a hot hit is always current. While the hot
+ * tier is unavailable, reads are served from the durable tier, which then may miss saves
+ * that were acknowledged but not yet persisted.
  */
 export const readCurrent = (
   key: DraftKey,
   now: number
 ): Effect.Effect<Option.Option<CurrentRecord>, StoreUnavailable | IntegrityFailure, HotStore | DurableStore> =>
-  Effect.flatMap(readHot(key, now), (hot) => (Option.isSome(hot) ? Effect.succeed(hot) : readDurable(key, now)))
+  readHot(key, now).pipe(
+    Effect.catchTag("StoreUnavailable", () => Effect.succeed(Option.none<CurrentRecord>())),
+    Effect.flatMap((hot) => (Option.isSome(hot) ? Effect.succeed(hot) : readDurable(key, now)))
+  )
