@@ -7,7 +7,7 @@ import * as MemoryHotStore from "./memory/MemoryHotStore.ts"
 import * as RedisHotStore from "./redis/RedisHotStore.ts"
 import * as S3DurableStore from "./s3/S3DurableStore.ts"
 
-/** Which adapters the environment selects; each tier falls back to its embedded default. */
+/** The adapters the environment selects; each tier falls back to its embedded default. */
 export const selection = Config.all({
   redis: Config.option(Config.string("REDIS_URL")).pipe(Config.map(Option.isSome)),
   s3: Config.option(Config.string("CLAIM_DRAFTS_S3_BUCKET")).pipe(Config.map(Option.isSome))
@@ -30,7 +30,7 @@ export const portsLayer = Layer.mergeAll(hotStoreLayer, durableStoreLayer, keySe
 /** `Drafts` over the configured ports, with the ports and settings exposed for driving adapters. */
 export const layer = Drafts.layer.pipe(Layer.provideMerge(portsLayer))
 
-/** A one-line description of the selected adapters for startup logs; it holds no secret. */
+/** A one-line description of the selected adapters for startup logs; it contains no secret. */
 export const describeSelection = Effect.map(selection, ({ redis, s3 }) =>
   [redis ? "hot tier: Redis" : "hot tier: in-memory", s3 ? "durable tier: S3" : "durable tier: filesystem"].join(", ")
 )

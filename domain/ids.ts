@@ -1,4 +1,5 @@
-import { Schema } from "effect"
+import { Either, Schema } from "effect"
+import { InvalidId } from "./errors.ts"
 
 /**
  * Characters allowed in owner and draft ids: unreserved URL characters, so an id
@@ -12,6 +13,9 @@ export const maxIdLength = 128
 /** Minimum draft id length: short ids are guessable and invite personal data. */
 export const minDraftIdLength = 16
 
+const ownerRule = `1 to ${maxIdLength} characters from A-Z a-z 0-9 . _ ~ -`
+const draftRule = `${minDraftIdLength} to ${maxIdLength} characters from A-Z a-z 0-9 . _ ~ -, chosen at random`
+
 /** The claimant, taken from the `sub` claim of a verified token. */
 export const OwnerId = Schema.String.pipe(
   Schema.minLength(1),
@@ -20,7 +24,7 @@ export const OwnerId = Schema.String.pipe(
   Schema.brand("OwnerId"),
   Schema.annotations({
     identifier: "OwnerId",
-    description: `1 to ${maxIdLength} characters from A-Z a-z 0-9 . _ ~ -`
+    description: ownerRule
   })
 )
 export type OwnerId = typeof OwnerId.Type
@@ -36,7 +40,15 @@ export const DraftId = Schema.String.pipe(
   Schema.brand("DraftId"),
   Schema.annotations({
     identifier: "DraftId",
-    description: `${minDraftIdLength} to ${maxIdLength} characters from A-Z a-z 0-9 . _ ~ -, random and free of personal data`
+    description: `${draftRule}, free of personal data`
   })
 )
 export type DraftId = typeof DraftId.Type
+
+/** Validates an owner id; the error names the field and the rule, never the value. */
+export const decodeOwnerId = (value: unknown, field = "owner"): Either.Either<OwnerId, InvalidId> =>
+  Either.mapLeft(Schema.decodeUnknownEither(OwnerId)(value), () => new InvalidId({ field, rule: ownerRule }))
+
+/** Validates a draft id; the error names the field and the rule, never the value. */
+export const decodeDraftId = (value: unknown, field = "draftId"): Either.Either<DraftId, InvalidId> =>
+  Either.mapLeft(Schema.decodeUnknownEither(DraftId)(value), () => new InvalidId({ field, rule: draftRule }))
