@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process"
-import { randomBytes } from "node:crypto"
+import { createCipheriv, randomBytes } from "node:crypto"
 import { chmod, mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
@@ -84,6 +84,27 @@ describe("LocalKeyring", () => {
       expect(first.wrappedKey.length).toBe(wrappedKeyBytes)
       expect(wrappedKeyBytes).toBe(12 + 32 + 16)
       expect(Buffer.from(first.wrappedKey.subarray(0, 12)).equals(Buffer.from(second.wrappedKey.subarray(0, 12)))).toBe(false)
+    }))
+
+  it.effect("key id is bound as additional data", () =>
+    Effect.gen(function*() {
+      const provider = yield* LocalKeyring.make([kekOf("A"), { id: "kek-A-copy", key: new Uint8Array(keyA) }])
+      const { wrappedKey } = yield* provider.generateDataKey
+
+      const error = yield* Effect.flip(provider.unwrapDataKey({ keyId: "kek-A-copy", wrappedKey }))
+      expect(error._tag).toBe("IntegrityFailure")
+    }))
+
+  it.effect("purpose label is bound as additional data", () =>
+    Effect.gen(function*() {
+      const provider = yield* LocalKeyring.make([kekOf("A")])
+      const iv = randomBytes(12)
+      const cipher = createCipheriv("aes-256-gcm", keyA, iv)
+      const ciphertext = Buffer.concat([cipher.update(randomBytes(32)), cipher.final()])
+      const unlabelled = Buffer.concat([iv, ciphertext, cipher.getAuthTag()])
+
+      const error = yield* Effect.flip(provider.unwrapDataKey({ keyId: "kek-A", wrappedKey: unlabelled }))
+      expect(error._tag).toBe("IntegrityFailure")
     }))
 
   it.effect("make rejects an empty key list", () =>
