@@ -3,7 +3,7 @@ import { dirname, join, resolve, sep } from "node:path"
 import { Config, type ConfigError, Effect, Layer, Option, type Scope } from "effect"
 import { StoreUnavailable } from "../../domain/errors.ts"
 import { DurableStore, type DurableStoreShape } from "../../programs/ports/DurableStore.ts"
-import { directoryMode, ensureDirectory, syncDirectory, writeFileAtomically } from "./atomicWrite.ts"
+import { directoryMode, ensureDirectory, storeFile, syncDirectory } from "./atomicWrite.ts"
 import { pathSegments, prefixSegments } from "./objectPaths.ts"
 import { listSorted } from "./sortedListing.ts"
 import { removeStaleTemporaryFiles } from "./temporaryFiles.ts"
@@ -21,9 +21,6 @@ const defaultStaleTemporaryMillis = 60 * 60 * 1000
 
 /** A local disk error is rarely fixed by retrying at once; ask clients to wait a little. */
 const retryAfterSeconds = 1
-
-/** Puts retry this often when a concurrent delete removes the directory between mkdir and open. */
-const maxPutAttempts = 3
 
 const errorCode = (error: unknown): string => (error as NodeJS.ErrnoException | undefined)?.code ?? ""
 
@@ -48,18 +45,6 @@ const removeEmptyParents = async (root: string, directory: string): Promise<void
       return
     }
     current = dirname(current)
-  }
-}
-
-const putWithRetry = async (target: string, bytes: Uint8Array): Promise<void> => {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await ensureDirectory(dirname(target))
-      await writeFileAtomically(target, bytes)
-      return
-    } catch (error) {
-      if (errorCode(error) !== "ENOENT" || attempt >= maxPutAttempts) throw error
-    }
   }
 }
 
@@ -99,7 +84,7 @@ export const make = (
     const store: DurableStoreShape = {
       put: (path, bytes) =>
         Effect.flatMap(objectFile(path), (file) =>
-          Effect.tryPromise({ try: () => putWithRetry(file, bytes), catch: unavailable("put") })
+          Effect.tryPromise({ try: () => storeFile(file, bytes), catch: unavailable("put") })
         ),
 
       get: (path) =>

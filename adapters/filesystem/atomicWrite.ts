@@ -63,3 +63,19 @@ export const writeFileAtomically = async (target: string, bytes: Uint8Array): Pr
 
   await syncDirectory(directory)
 }
+
+/** Stores retry this often when a concurrent delete removes the directory between mkdir and open. */
+const maxStoreAttempts = 3
+
+/** Creates the file's directory when missing and replaces the file atomically. */
+export const storeFile = async (target: string, bytes: Uint8Array): Promise<void> => {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await ensureDirectory(dirname(target))
+      await writeFileAtomically(target, bytes)
+      return
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "ENOENT" || attempt >= maxStoreAttempts) throw error
+    }
+  }
+}
