@@ -14,19 +14,37 @@ export const defineScripts = (client: Redis): HotStoreClient => {
   return client as HotStoreClient
 }
 
+/** A lost connection is logged at most once per this many milliseconds; a READONLY retry loop reconnects every 100 ms. */
+const quietMillis = 60_000
+
 /**
- * Logs connection state changes once each, not once per reconnection attempt: a dead Redis
- * otherwise produces an error event every few hundred milliseconds.
+ * Logs connection losses and recoveries. Repeats within `quietMillis` are counted instead of
+ * logged, because a dead Redis or a failover produces an event every few hundred milliseconds.
  */
-const watchConnection = (client: Redis, log: (effect: Effect.Effect<void>) => void): void => {
-  let state: "starting" | "ready" | "down" = "starting"
-  const annotate = (effect: Effect.Effect<void>, error?: Error) =>
-    effect.pipe(Effect.annotateLogs({ module: "RedisHotStore", ...(error ? { error: error.message } : {}) }))
+const watchConnection = (client: Redis, log: (effect: Effect.Effect<void>) => void) => {
+  let state: "starting" | "ready" | "down" | "closing" = "starting"
+  let lastWarningAt = Number.NEGATIVE_INFINITY
+  let unlogged = 0
+  let downLogged = false
 
   const markDown = (error?: Error) => {
-    if (state === "down") return
+    if (state === "down" || state === "closing") return
     state = "down"
-    log(annotate(Effect.logWarning("Redis connection lost; hot store calls fail with StoreUnavailable until it reconnects."), error))
+
+    const now = Date.now()
+    downLogged = now - lastWarningAt >= quietMillis
+    if (!downLogged) {
+      unlogged++
+      return
+    }
+    lastWarningAt = now
+    const annotations = { module: "RedisHotStore", unloggedLosses: unlogged, ...(error ? { error: error.message } : {}) }
+    unlogged = 0
+    log(
+      Effect.logWarning("Redis connection lost; hot store calls fail with StoreUnavailable until it reconnects.").pipe(
+        Effect.annotateLogs(annotations)
+      )
+    )
   }
 
   client.on("error", (error: Error) => markDown(error))
@@ -34,9 +52,18 @@ const watchConnection = (client: Redis, log: (effect: Effect.Effect<void>) => vo
     if (state === "ready") markDown()
   })
   client.on("ready", () => {
-    if (state === "down") log(annotate(Effect.logInfo("Redis connection restored.")))
-    state = "ready"
+    if (state === "down" && downLogged) {
+      log(Effect.logInfo("Redis connection restored.").pipe(Effect.annotateLogs({ module: "RedisHotStore" })))
+    }
+    if (state !== "closing") state = "ready"
   })
+
+  return {
+    /** Silences the watcher before a deliberate QUIT. */
+    closing: () => {
+      state = "closing"
+    }
+  }
 }
 
 /**
@@ -51,20 +78,22 @@ export const makeClient = (options: ResolvedOptions): Effect.Effect<HotStoreClie
       Runtime.runFork(runtime)(effect)
     }
 
-    return yield* Effect.acquireRelease(
+    const { client } = yield* Effect.acquireRelease(
       Effect.sync(() => {
         const client = new Redis(clientOptions(options))
-        watchConnection(client, log)
+        const watcher = watchConnection(client, log)
         client.connect().catch(() => {
           // The error listener has logged the failure, and ioredis keeps reconnecting.
         })
-        return defineScripts(client)
+        return { client: defineScripts(client), watcher }
       }),
-      (client) =>
+      ({ client, watcher }) =>
         Effect.promise(async () => {
+          watcher.closing()
           // QUIT is bounded by the command timeout; disconnect also cancels a pending reconnection.
           await client.quit().catch(() => undefined)
           client.disconnect()
         })
     )
+    return client
   })

@@ -41,7 +41,8 @@ const serverPath = "/usr/bin/redis-server"
 const reservedPort = 6379
 const startTimeoutMillis = 10_000
 
-const freePort = async (): Promise<number> => {
+/** A port nothing listens on right now, never 6379. */
+export const freeLoopbackPort = async (): Promise<number> => {
   for (;;) {
     const server = createServer()
     server.listen(0, "127.0.0.1")
@@ -84,7 +85,7 @@ process.once("exit", () => {
 
 export const startRedisServer = async (options: RedisServerOptions = {}): Promise<RedisServer> => {
   const directory = await mkdtemp(join(tmpdir(), "claim-drafts-redis-"))
-  const port = await freePort()
+  const port = await freeLoopbackPort()
   const password = passwordOf(options.extraArguments ?? [])
 
   const serverArguments = [
