@@ -4,7 +4,7 @@ import { tmpdir } from "node:os"
 import { join, relative } from "node:path"
 import { fileURLToPath } from "node:url"
 import { describe, expect, it } from "@effect/vitest"
-import { ConfigProvider, Effect, Exit, Layer, Option } from "effect"
+import { Cause, ConfigProvider, Effect, Exit, Layer, Option } from "effect"
 import * as FileDurableStore from "../adapters/filesystem/FileDurableStore.ts"
 import { removeStaleTemporaryFiles } from "../adapters/filesystem/temporaryFiles.ts"
 import { draftPrefix, versionPath } from "../programs/durablePaths.ts"
@@ -181,9 +181,9 @@ describe("FileDurableStore", () => {
         Effect.exit(store.list("../"))
       ])
 
-      for (const outcome of outcomes) {
-        expect(Exit.isFailure(outcome) && Exit.causeOption(outcome).pipe(Option.exists((cause) => cause._tag === "Die"))).toBe(true)
-      }
+      const died = (outcome: Exit.Exit<unknown, unknown>) =>
+        Exit.isFailure(outcome) && Cause.isDie(outcome.cause) && !Cause.isFailType(outcome.cause)
+      expect(outcomes.map(died)).toEqual(outcomes.map(() => true))
       expect(yield* Effect.promise(() => readdir(directory))).toEqual([])
     }))
 
