@@ -126,7 +126,7 @@ describe("LocalKeyring", () => {
       expect(exit._tag).toBe("Failure")
     }))
 
-  it.effect("layer zeroes the raw key bytes it imported", () =>
+  it.effect("layer leaves the caller's key bytes intact", () =>
     Effect.gen(function*() {
       const key = new Uint8Array(keyA)
       const material = {
@@ -135,13 +135,13 @@ describe("LocalKeyring", () => {
         development: false
       }
 
-      const context = yield* Layer.build(LocalKeyring.layer(material))
-      expect(key.every((byte) => byte === 0)).toBe(true)
+      const first = Context.get(yield* Layer.build(LocalKeyring.layer(material)), KeyProvider)
+      const second = Context.get(yield* Layer.build(LocalKeyring.layer(material)), KeyProvider)
+      expect(Buffer.from(key).equals(keyA)).toBe(true)
 
-      const provider = Context.get(context, KeyProvider)
-      const dataKey = yield* provider.generateDataKey
+      const dataKey = yield* first.generateDataKey
       const reference = { keyId: dataKey.keyId, wrappedKey: dataKey.wrappedKey }
-      expect(Buffer.from(yield* provider.unwrapDataKey(reference)).equals(Buffer.from(dataKey.plaintext))).toBe(true)
+      expect(Buffer.from(yield* second.unwrapDataKey(reference)).equals(Buffer.from(dataKey.plaintext))).toBe(true)
     }).pipe(Effect.scoped))
 })
 

@@ -10,9 +10,9 @@ import { loadKeyringMaterial } from "./keyringMaterial.ts"
 import { dataKeyBytes, unwrapDataKey, wrapDataKey } from "./keyWrap.ts"
 
 /**
- * A KeyProvider over AES-256 key-encryption keys held in process memory. The first key
- * wraps new data keys; every listed key unwraps, so a new key can be put first while older
- * drafts still open.
+ * Creates a KeyProvider over AES-256 key-encryption keys held in process memory. The first
+ * key wraps new data keys and every listed key unwraps, so a new key can be put first while
+ * older drafts still open.
  */
 export const make = (
   keys: ReadonlyArray<KeyEncryptionKey>
@@ -41,7 +41,7 @@ export const make = (
       Effect.suspend(() => {
         const kek = byId.get(reference.keyId)
         if (kek === undefined) {
-          return Effect.fail(new IntegrityFailure({ reason: "the wrapped data key names a key id the keyring does not hold" }))
+          return Effect.fail(new IntegrityFailure({ reason: "the wrapped data key names a key id the keyring does not contain" }))
         }
 
         const plaintext = unwrapDataKey(kek, reference.keyId, reference.wrappedKey)
@@ -53,17 +53,12 @@ export const make = (
     return { generateDataKey, unwrapDataKey: unwrap }
   })
 
-/**
- * Provides the keyring and the secrets stored with it. The raw key bytes in `material` are
- * zeroed once imported, so the material cannot be used twice.
- */
+const services = (material: KeyringMaterial) =>
+  Effect.map(make(material.keys), (provider) => Context.make(KeyProvider, provider).pipe(Context.add(Secrets, material.secrets)))
+
+/** Provides the keyring and the secrets stored with it. The caller keeps and zeroes the raw key bytes. */
 export const layer = (material: KeyringMaterial): Layer.Layer<KeyProvider | Secrets, KeyConfigError> =>
-  Layer.effectContext(
-    make(material.keys).pipe(
-      Effect.map((provider) => Context.make(KeyProvider, provider).pipe(Context.add(Secrets, material.secrets))),
-      Effect.ensuring(Effect.sync(() => zeroKeys(material.keys)))
-    )
-  )
+  Layer.effectContext(services(material))
 
 /**
  * Reads the keyring from CLAIM_DRAFTS_LOCAL_KEYS or CLAIM_DRAFTS_KEY_FILE; with neither set,
@@ -71,4 +66,7 @@ export const layer = (material: KeyringMaterial): Layer.Layer<KeyProvider | Secr
  * docs/keys.md describes every variable and the file format.
  */
 export const layerConfig: Layer.Layer<KeyProvider | Secrets, KeyConfigError | ConfigError.ConfigError> = Layer
-  .unwrapEffect(Effect.map(loadKeyringMaterial, layer))
+  .effectContext(
+    Effect.flatMap(loadKeyringMaterial, (material) =>
+      services(material).pipe(Effect.ensuring(Effect.sync(() => zeroKeys(material.keys)))))
+  )

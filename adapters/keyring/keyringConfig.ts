@@ -13,7 +13,7 @@ export const dataDirectoryVariable = "CLAIM_DRAFTS_DATA_DIR"
 
 export const defaultDataDirectory = "./.claim-drafts"
 
-/** Where the local keyring comes from; paths are absolute. */
+/** Sources of the local keyring, with absolute paths. */
 export interface KeyringConfig {
   /** CLAIM_DRAFTS_LOCAL_KEYS: `keyId:base64key` entries separated by commas, the first one encrypting. */
   readonly localKeys: Option.Option<Redacted.Redacted<string>>

@@ -2,9 +2,9 @@ import { realpath } from "node:fs/promises"
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path"
 
 /**
- * The absolute path with symbolic links resolved as far as the path exists, so a link
- * cannot hide that a path lies inside a directory. Missing trailing parts are appended
- * unchanged, which lets a file that is yet to be created be checked.
+ * Resolves a path to an absolute one with symbolic links resolved as far as the path exists,
+ * so a link cannot hide that a path lies inside a directory. Missing trailing parts are
+ * appended unchanged, which lets a file that does not exist yet be checked.
  */
 export const canonicalPath = async (path: string): Promise<string> => {
   const absolute = resolve(path)
@@ -24,7 +24,7 @@ export const canonicalPath = async (path: string): Promise<string> => {
   }
 }
 
-/** Whether `path` is `directory` itself or lies anywhere below it, after resolving links. */
+/** Tests whether `path` is `directory` itself or lies anywhere below it, after resolving links. */
 export const isInsideDirectory = async (path: string, directory: string): Promise<boolean> => {
   const [canonicalFile, canonicalDirectory] = await Promise.all([canonicalPath(path), canonicalPath(directory)])
   const fromDirectory = relative(canonicalDirectory, canonicalFile)

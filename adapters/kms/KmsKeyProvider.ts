@@ -13,12 +13,12 @@ export const dataKeyPurpose = "claim-drafts/data-key"
 
 const dataKeyBytes = 32
 
-/** Longest key id and wrapped key that the record format stores (domain/record.ts). */
+/** Maximum lengths in bytes of the key id and the wrapped key in a record (domain/record.ts). */
 const maxKeyIdBytes = 255
 const maxWrappedKeyBytes = 0xffff
 
-// Errors by which KMS says that this ciphertext, key and context do not belong together.
-// A key that an envelope names and that KMS does not know counts too: the envelope lies.
+// KMS errors meaning that this ciphertext, key and context do not belong together. A key
+// that an envelope names and KMS does not have counts too, because the envelope was altered.
 const integrityErrorNames = new Set(["InvalidCiphertextException", "IncorrectKeyException", "NotFoundException"])
 
 const parseKeys = (settings: KmsKeyProviderConfig) => {
@@ -61,10 +61,10 @@ const takePlaintext = (plaintext: Uint8Array | undefined): Uint8Array | undefine
 }
 
 /**
- * A KeyProvider over AWS KMS. GenerateDataKey runs under the encrypting key; Decrypt runs
- * only for a key id that is the encrypting key or a listed decrypting key. Both bind the
- * encryption context `{ purpose, environment }`; the per-draft binding lives in the record's
- * AAD instead. Responses are validated before use.
+ * Creates a KeyProvider over AWS KMS. GenerateDataKey runs under the encrypting key, and
+ * Decrypt runs only for a key id that is the encrypting key or a listed decrypting key. Both
+ * bind the encryption context `{ purpose, environment }`, while the per-draft binding lives
+ * in the record's AAD. Responses are validated before use.
  */
 export const make = (
   settings: KmsKeyProviderConfig,
@@ -124,7 +124,7 @@ export const make = (
 
     const unwrapDataKey = (reference: KeyReference): Effect.Effect<Uint8Array, KeyUnavailable | IntegrityFailure> =>
       Effect.suspend(() => {
-        // Precondition: the envelope names a configured key; KMS is never asked about others.
+        // Precondition: the envelope names a configured key, so KMS is never called for others.
         const arn = parseKeyArn(reference.keyId)
         if (arn === undefined || !allowed.some((key) => matchesConfiguredKey(key, arn))) {
           return Effect.fail(new IntegrityFailure({ reason: "the wrapped data key names a KMS key that is not configured for decryption" }))
@@ -167,8 +167,9 @@ export const make = (
   })
 
 /**
- * A KMS client that never retries on its own (callKms retries with its own bound) and is
- * destroyed with its scope. Without `credentials` the SDK's default credential chain applies.
+ * Creates a KMS client that is destroyed with its scope. Its own retries are off because
+ * callKms retries within its own bound. Without `credentials` the SDK's default credential
+ * chain applies.
  */
 export const makeClient = (settings: KmsKeyProviderConfig): Effect.Effect<KMSClient, never, Scope.Scope> => {
   const timeout = settings.retry?.attemptTimeoutMillis ?? defaultRetryPolicy.attemptTimeoutMillis

@@ -1,7 +1,7 @@
 import { Duration, Effect, Schedule } from "effect"
 import type { KmsRetryPolicy } from "./kmsConfig.ts"
 
-/** A KMS call that did not succeed: rejected by KMS, or not answered after every retry. */
+/** A failed KMS call: rejected by KMS, or still failing after the last retry. */
 export type KmsCallFailure =
   | { readonly _tag: "Rejected"; readonly name: string; readonly error: unknown }
   | { readonly _tag: "Unavailable"; readonly error: unknown }
@@ -42,7 +42,7 @@ export const errorName = (error: unknown): string => {
   return typeof name === "string" ? name : "UnknownError"
 }
 
-/** The error name, with the Node error code when there is one, for log lines. */
+/** Formats the error name, with the Node error code when there is one, for log lines. */
 const describeError = (error: unknown): string => {
   const code = field(error, "code")
   return typeof code === "string" ? `${errorName(error)} (${code})` : errorName(error)

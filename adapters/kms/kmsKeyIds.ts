@@ -1,6 +1,6 @@
 /**
  * KMS key identifiers as configured and as stored. A configured key is a key ARN or a bare
- * key id; KMS answers with the key ARN, which is what envelopes store. Aliases are not
+ * key id. KMS returns the key ARN, which is what envelopes store. Aliases are not
  * accepted, because an alias can be moved to another key, and a stored key id must name
  * the key that wrapped the data key for as long as the draft exists.
  */

@@ -27,8 +27,8 @@ const failureTag = <A, E extends { readonly _tag: string }, R>(effect: Effect.Ef
   Effect.map(Effect.flip(effect), (error) => error._tag)
 
 /**
- * The KeyProvider contract. Tests run live, not under TestClock, because adapters talk to
- * real servers and retry on the wall clock.
+ * Registers the KeyProvider contract tests. They run live, not under TestClock, because
+ * adapters talk to real servers and retry on the wall clock.
  */
 export const keyProviderContract = (fixture: KeyProviderFixture) => {
   it.scopedLive("generated key unwraps to the same bytes", () =>

@@ -37,9 +37,9 @@ export interface KmsTestServer {
   readonly count: (operation: string) => number
   readonly requests: ReadonlyArray<RecordedKmsRequest>
   readonly resetCounts: () => void
-  /** Answers the next `n` requests with 400 ThrottlingException. */
+  /** Fails the next `n` requests with 400 ThrottlingException. */
   readonly throttleNext: (n: number) => void
-  /** Answers the next `n` requests with 500 KMSInternalException. */
+  /** Fails the next `n` requests with 500 KMSInternalException. */
   readonly failNext: (n: number) => void
   /** Passes the next successful response body of `operation` through `rewrite` before sending it. */
   readonly rewriteNext: (operation: string, rewrite: (body: Record<string, unknown>) => Record<string, unknown>) => void
@@ -72,13 +72,19 @@ class KmsError extends Error {
 
 const blobVersion = 1
 
+const compareCodeUnits = (a: string, b: string): number => {
+  if (a === b) return 0
+  return a < b ? -1 : 1
+}
+
 const canonicalContext = (context: unknown): string => {
   if (context === undefined || context === null) return "{}"
   if (typeof context !== "object" || Array.isArray(context)) {
     throw new KmsError(400, "ValidationException", "EncryptionContext must be a map of strings")
   }
 
-  const entries = Object.entries(context as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+  const entries = Object.entries(context as Record<string, unknown>)
+  entries.sort(([a], [b]) => compareCodeUnits(a, b))
   for (const [, value] of entries) {
     if (typeof value !== "string") throw new KmsError(400, "ValidationException", "EncryptionContext values must be strings")
   }
