@@ -4,6 +4,8 @@ import { DraftsConfig } from "../programs/DraftsConfig.ts"
 import * as FileDurableStore from "./filesystem/FileDurableStore.ts"
 import * as keyServices from "./keyServices.ts"
 import * as MemoryHotStore from "./memory/MemoryHotStore.ts"
+import * as monitoredPorts from "./monitoring/monitoredPorts.ts"
+import { TierHealth } from "./monitoring/TierHealth.ts"
 import * as RedisHotStore from "./redis/RedisHotStore.ts"
 import * as S3DurableStore from "./s3/S3DurableStore.ts"
 
@@ -24,8 +26,12 @@ const durableStoreLayer = Layer.unwrapEffect(
 /**
  * The ports as the environment configures them: Redis, S3 and KMS where their variables are
  * set, else the embedded default (in-memory hot tier, filesystem durable tier, local keyring).
+ * Every call feeds `TierHealth`, which logs and counts degraded tiers.
  */
-export const portsLayer = Layer.mergeAll(hotStoreLayer, durableStoreLayer, keyServices.layerConfig, DraftsConfig.layerConfig)
+export const portsLayer = monitoredPorts.layer.pipe(
+  Layer.provideMerge(Layer.mergeAll(hotStoreLayer, durableStoreLayer, keyServices.layerConfig, DraftsConfig.layerConfig)),
+  Layer.provideMerge(TierHealth.layer)
+)
 
 /** `Drafts` over the configured ports, with the ports and settings exposed for driving adapters. */
 export const layer = Drafts.layer.pipe(Layer.provideMerge(portsLayer))
