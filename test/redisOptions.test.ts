@@ -16,7 +16,8 @@ describe("parseRedisUrl", () => {
     expect(target.db).toBe(3)
     expect(target.tls).toBe(false)
     expect(target.username).toBe("user@x")
-    expect(target.password && Redacted.value(target.password)).toBe("p:ss")
+    expect(target.password).toBeDefined()
+    expect(Redacted.value(target.password!)).toBe("p:ss")
   })
 
   it("defaults port, database and credentials", () => {
@@ -124,7 +125,9 @@ describe("shards", () => {
     expect(shardOf(layout, key)).toBe(shardOf(layout, { ...key }))
     for (let index = 0; index < 1_000; index++) {
       const shard = shardOf(layout, { owner: "o", draft: `draft-${index}` })
-      expect(shard >= 0 && shard < 16 && Number.isInteger(shard)).toBe(true)
+      expect(Number.isInteger(shard)).toBe(true)
+      expect(shard).toBeGreaterThanOrEqual(0)
+      expect(shard).toBeLessThan(16)
     }
   })
 

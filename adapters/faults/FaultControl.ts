@@ -36,7 +36,7 @@ const retryAfterSeconds = 1
 /** Builds the fault state of one wrapped store; injected failures name `tier`. */
 export const make = (tier: StoreUnavailable["tier"]): Effect.Effect<FaultGate> =>
   Effect.map(Ref.make(cleared), (state) => {
-    // Precondition: a count is a whole number of calls, so a typo cannot fail calls forever.
+    // Precondition: a count is a whole number of calls, so NaN or Infinity cannot fail every call.
     const failNext = (count: number) =>
       Number.isSafeInteger(count) && count >= 0
         ? Ref.update(state, (current) => ({ ...current, failuresLeft: count }))

@@ -29,7 +29,7 @@ interface Entry {
 
 const copyRecord = (record: HotRecord): HotRecord => ({ ...record, bytes: Uint8Array.from(record.bytes) })
 
-/** Whether a write condition holds for the live record, `undefined` when there is none. */
+/** Checks a write condition against the live record, `undefined` when there is none. */
 const writeConditionHolds = (current: Entry | undefined, condition: WriteCondition): boolean => {
   switch (condition._tag) {
     case "Absent":
@@ -41,7 +41,7 @@ const writeConditionHolds = (current: Entry | undefined, condition: WriteConditi
   }
 }
 
-/** Whether a removal may go ahead: a missing record always counts as removed. */
+/** Checks a removal condition; a missing record always counts as removed. */
 const removeConditionHolds = (current: Entry | undefined, condition: WriteCondition): boolean =>
   current === undefined || condition._tag === "Any" || writeConditionHolds(current, condition)
 
@@ -72,7 +72,7 @@ export const makeWithLoss: Effect.Effect<{ readonly store: HotStoreShape; readon
       if (drafts?.size === 0) owners.delete(key.owner)
     }
 
-    /** The entry if its record has not expired; an expired one is dropped on the way. */
+    /** Returns the entry if its record has not expired, and drops an expired one. */
     const liveEntry = (id: string, now: number): Entry | undefined => {
       const entry = entries.get(id)
       if (entry === undefined) return undefined

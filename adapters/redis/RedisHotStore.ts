@@ -48,15 +48,19 @@ const checkedKey = (key: DraftKey): Effect.Effect<DraftKey> =>
     ? Effect.succeed(key)
     : Effect.dieMessage("DraftKey is invalid: owner and draft must be base64url digests.")
 
-const isWholeMillis = (value: number, min: number) => Number.isFinite(value) && value >= min
+const isFiniteAtLeast = (value: number, min: number) => Number.isFinite(value) && value >= min
 
+/**
+ * Rounds the TTL up to whole milliseconds, because `PEXPIRE` takes an integer. A TTL that is
+ * not positive is a defect, since every record must expire.
+ */
 const checkedTtl = (ttlMillis: number): Effect.Effect<number> =>
-  isWholeMillis(ttlMillis, Number.MIN_VALUE)
+  Number.isFinite(ttlMillis) && ttlMillis > 0
     ? Effect.succeed(Math.ceil(ttlMillis))
     : Effect.dieMessage("HotWrite.ttlMillis is invalid: it must be a positive finite number of milliseconds.")
 
 const checkedSchedule = (schedule: PendingSchedule): Effect.Effect<PendingSchedule> =>
-  isWholeMillis(schedule.debounceMillis, 0) && isWholeMillis(schedule.maxDelayMillis, 0) && Number.isFinite(schedule.limit)
+  isFiniteAtLeast(schedule.debounceMillis, 0) && isFiniteAtLeast(schedule.maxDelayMillis, 0) && Number.isFinite(schedule.limit)
     ? Effect.succeed(schedule)
     : Effect.dieMessage("PendingSchedule is invalid: debounceMillis, maxDelayMillis and limit must be finite and not negative.")
 
@@ -156,9 +160,9 @@ export const fromClient = (client: HotStoreClient, layout: KeyLayout): HotStoreS
     }).pipe(Effect.map((reply) => (reply === "removed" ? "removed" : "conflict"))),
 
   ownerKeys: (owner) =>
-    call("ownerKeys", () => client.smembers(ownerKey(layout, owner))).pipe(
-      Effect.map((drafts) => drafts.filter(isDigest).map((draft) => ({ owner, draft })))
-    ),
+    Effect.flatMap(checkedKey({ owner, draft: "-" }), () =>
+      call("ownerKeys", () => client.smembers(ownerKey(layout, owner)))
+    ).pipe(Effect.map((drafts) => drafts.filter(isDigest).map((draft) => ({ owner, draft })))),
 
   claimDue: (now, limit, leaseMillis) => {
     const count = Math.floor(limit)

@@ -14,7 +14,7 @@ export const defineScripts = (client: Redis): HotStoreClient => {
   return client as HotStoreClient
 }
 
-/** A lost connection is logged at most once per this many milliseconds; a READONLY retry loop reconnects every 100 ms. */
+/** Minimum time between two warnings about a lost connection, in ms. A READONLY retry loop reconnects about every 100 ms. */
 const quietMillis = 60_000
 
 /**
@@ -67,9 +67,9 @@ const watchConnection = (client: Redis, log: (effect: Effect.Effect<void>) => vo
 }
 
 /**
- * Creates the scoped client. It starts connecting at once but does not wait: calls made
- * before it is ready wait in the offline queue within the command timeout, so a service
- * whose Redis is down still starts and answers with StoreUnavailable.
+ * Creates the scoped client. It starts connecting at once but does not wait, because calls
+ * made before it is ready wait in the offline queue within the command timeout. A service
+ * whose Redis is down therefore still starts, and its hot store calls fail with StoreUnavailable.
  */
 export const makeClient = (options: ResolvedOptions): Effect.Effect<HotStoreClient, never, Scope.Scope> =>
   Effect.gen(function* () {

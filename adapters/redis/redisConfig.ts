@@ -13,8 +13,8 @@ export const environmentNames: Record<keyof RedisHotStoreOptions, string> = {
 }
 
 /**
- * Reads the Redis hot store options from `REDIS_*` variables; only `REDIS_URL` is required,
- * and it is read as a secret because it may hold the password.
+ * Reads the Redis hot store options from `REDIS_*` variables. Only `REDIS_URL` is required.
+ * It is read as a secret because it may contain the password.
  */
 export const redisHotStoreConfig: Config.Config<ResolvedOptions> = Config.all({
   url: Config.redacted(environmentNames.url),

@@ -57,7 +57,7 @@ export const pendingKeys = (layout: KeyLayout): ReadonlyArray<string> =>
 
 /**
  * Pending drafts one shard may hold so that all shards together hold at most `limit`. A
- * script sees only its own shard, so the bound is split evenly: with shard count N each
+ * script reads only its own shard, so the bound is split evenly: with shard count N each
  * shard holds at most floor(limit / N), and a save is rejected once its own shard is full,
  * which can happen before the total reaches `limit`. A positive limit below N still allows
  * one draft per shard, so the total may then reach N.

@@ -38,7 +38,7 @@ export const defaults = {
 /** Largest shard count: far more than any cluster has masters, and still a cheap claim round. */
 export const maxShards = 1_024
 
-/** Where and how to connect, parsed from the URL. */
+/** Connection target parsed from the URL. */
 export interface RedisTarget {
   readonly host: string
   readonly port: number
@@ -147,7 +147,7 @@ export const resolveOptions = (options: RedisHotStoreOptions): Either.Either<Res
   })
 }
 
-/** Redis error codes after which the command is sent again on a fresh connection. */
+/** Detects the READONLY reply a replica sends to a write, after which the command is sent again on a fresh connection. */
 const isReadOnlyReply = (error: Error): boolean => error.message.startsWith("READONLY")
 
 /**
@@ -156,10 +156,10 @@ const isReadOnlyReply = (error: Error): boolean => error.message.startsWith("REA
  *   offline queue while the client reconnects.
  * - `maxRetriesPerRequest` flushes that queue after so many failed reconnection attempts, so a
  *   dead Redis fails calls after about one reconnect delay.
- * - The offline queue stays enabled because ioredis resends a READONLY command through it: after
- *   a failover leaves the client on a replica, `reconnectOnError` reconnects (normally to the
- *   new primary behind the same address) and sends the command again, within the same timeout.
- *   With the queue disabled ioredis would reject that resend at once.
+ * - The offline queue stays enabled because ioredis resends a READONLY command through it.
+ *   After a failover leaves the client on a replica, `reconnectOnError` reconnects, normally
+ *   to the new primary behind the same address, and sends the command again within the same
+ *   timeout. With the queue disabled ioredis would reject that resend at once.
  * - Reconnection never stops, so the client recovers by itself once Redis is back.
  */
 export const clientOptions = (options: ResolvedOptions): RedisOptions => {

@@ -25,8 +25,8 @@ export interface HotStoreSubject {
   /** A TTL, in milliseconds, short enough to wait out and long enough to outlast a few calls. */
   readonly shortTtlMillis: number
   /**
-   * "exact" when `limit` bounds the whole store; "per-shard" when each shard enforces its share
-   * of it, so the total stays within `limit` but a save may be rejected before it is reached.
+   * "exact" when `limit` bounds the whole store. "per-shard" when each shard enforces its
+   * share of it: the total stays within `limit`, but a save may be rejected before then.
    */
   readonly pendingLimit: "exact" | "per-shard"
 }
@@ -50,7 +50,7 @@ const schedule = (overrides: Partial<PendingSchedule> = {}): PendingSchedule => 
   ...overrides
 })
 
-/** A pending write (not yet durable) with a long TTL unless the test says otherwise. */
+/** A pending write (not yet durable) with a long TTL unless `overrides` sets one. */
 const pendingWrite = (key: DraftKey, record: HotRecord, overrides: Partial<HotWrite> = {}): HotWrite => ({
   key,
   record,

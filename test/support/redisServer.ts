@@ -19,9 +19,9 @@ export interface RedisServer {
   readonly flushAll: () => Promise<void>
   /** SIGKILL, then waits until the process has exited. */
   readonly kill: () => Promise<void>
-  /** Starts the server again on the same port, empty, and waits until it answers. */
+  /** Starts the server again on the same port, empty, and waits until it replies to PING. */
   readonly restart: () => Promise<void>
-  /** SIGSTOP: the process keeps its sockets open but answers nothing, like a hung server. */
+  /** Sends SIGSTOP: the process keeps its sockets open but replies to nothing, like a hung server. */
   readonly pause: () => void
   readonly resume: () => void
   /** Stops the server and removes its directory. */
@@ -41,7 +41,7 @@ const serverPath = "/usr/bin/redis-server"
 const reservedPort = 6379
 const startTimeoutMillis = 10_000
 
-/** A port nothing listens on right now, never 6379. */
+/** Finds a loopback port that nothing listens on right now, never 6379. */
 export const freeLoopbackPort = async (): Promise<number> => {
   for (;;) {
     const server = createServer()
@@ -54,7 +54,7 @@ export const freeLoopbackPort = async (): Promise<number> => {
   }
 }
 
-/** Sends PING over a raw socket; true once the server answers PONG (or NOAUTH when a password is set). */
+/** Sends PING over a raw socket and resolves true when the reply is PONG, or NOAUTH when a password is set. */
 const answersPing = (port: number): Promise<boolean> =>
   new Promise((resolve) => {
     const socket = createConnection({ host: "127.0.0.1", port })
