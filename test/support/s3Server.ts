@@ -58,6 +58,11 @@ const close = async (server: S3rver) => {
 /**
  * Starts a real s3rver on 127.0.0.1, on a free port, storing into a fresh temporary directory.
  * The scope stops it and removes the directory.
+ *
+ * NOTE: s3rver 3.7.1 encrypts ListObjectsV2 continuation tokens with DES, which OpenSSL 3
+ * (Node 17 and later) disables. Every truncated listing, including `list(prefix, 1)` over two
+ * objects, then fails with InternalError unless Node runs with --openssl-legacy-provider.
+ * It also lists keys in directory-walk order, not byte order, when `/` meets `-` or `.`.
  */
 export const startS3Server = (
   options: { readonly bucket?: string } = {}
