@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from "node:crypto"
 import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
-import { Effect, TestClock } from "effect"
+import { Context, Effect, Layer, TestClock } from "effect"
 import type { Redis } from "ioredis"
 import {
   type KeyLayout,
@@ -13,7 +13,7 @@ import {
 import { draftKeyString, type DraftKey } from "../domain/keys.ts"
 import { Any, HotStore, type HotWrite } from "../programs/ports/HotStore.ts"
 import { hotStoreContract } from "./contracts/hotStoreContract.ts"
-import { freshRedisStore, realSleep } from "./support/redisHotStoreLayer.ts"
+import { freshRedisStore, realSleep, redisStoreLayer } from "./support/redisHotStoreLayer.ts"
 import { type RedisServer, startRedisServer } from "./support/redisServer.ts"
 
 let standalone: RedisServer
@@ -73,7 +73,7 @@ const scanAll = async (client: Redis): Promise<Array<string>> => {
 const hour = 3_600_000
 const schedule = { debounceMillis: 0, maxDelayMillis: 0, limit: 10_000 }
 
-/** Writes, settles, claims and removes at random over a few owners; returns the last bytes written per key. */
+/** Writes, settles, claims and removes in a fixed mix over a few owners; returns the last bytes written per key. */
 const churn = (operations: number) =>
   Effect.gen(function* () {
     const store = yield* HotStore
@@ -181,6 +181,33 @@ describe("RedisHotStore keys", () => {
 
       const shardSlots = await Promise.all(pendingKeys(layout).map(slotOf))
       expect(new Set(shardSlots).size).toBe(layout.shards)
+    })
+  )
+
+  it.scopedLive("two instances never claim one draft", () =>
+    Effect.gen(function* () {
+      yield* Effect.promise(() => standalone.flushAll())
+      const first = Context.get(yield* Layer.build(redisStoreLayer(standalone.url)), HotStore)
+      const second = Context.get(yield* Layer.build(redisStoreLayer(standalone.url)), HotStore)
+      const keys = Array.from({ length: 60 }, (_, index) => keyOf("owner", `shared-${index}`))
+      for (const key of keys) {
+        yield* first.write({ key, record: { bytes: randomBytes(8), etag: `"1-a"`, durable: false }, ttlMillis: hour, condition: Any, pending: schedule })
+      }
+
+      const now = Date.now() + 1_000
+      const rounds = yield* Effect.all(
+        Array.from({ length: 6 }, (_, round) => (round % 2 === 0 ? first : second).claimDue(now, 15, 60_000)),
+        { concurrency: "unbounded" }
+      )
+      const claimed = rounds.flat().map(draftKeyString)
+
+      expect(new Set(claimed).size).toBe(claimed.length)
+      expect(claimed.length).toBeLessThanOrEqual(keys.length)
+      expect(claimed.length).toBeGreaterThan(0)
+
+      const rest = yield* second.claimDue(now, keys.length, 60_000)
+      expect(new Set([...claimed, ...rest.map(draftKeyString)]).size).toBe(keys.length)
+      expect(yield* first.claimDue(now, keys.length, 60_000)).toEqual([])
     })
   )
 

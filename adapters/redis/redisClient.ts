@@ -6,7 +6,7 @@ import { type ScriptCommands, scriptDefinitions } from "./scripts.ts"
 /** An ioredis client with the hot store's scripts defined on it. */
 export type HotStoreClient = Redis & ScriptCommands
 
-/** Adds the hot store's scripts to a client; safe to call once per client. */
+/** Adds the hot store's scripts to a new client. */
 export const defineScripts = (client: Redis): HotStoreClient => {
   for (const [name, definition] of Object.entries(scriptDefinitions)) {
     client.defineCommand(name, definition)
@@ -80,6 +80,7 @@ export const makeClient = (options: ResolvedOptions): Effect.Effect<HotStoreClie
 
     const { client } = yield* Effect.acquireRelease(
       Effect.sync(() => {
+        // NOTE: a standalone client only; connecting through the ioredis Cluster client is not implemented (docs/redis.md).
         const client = new Redis(clientOptions(options))
         const watcher = watchConnection(client, log)
         client.connect().catch(() => {
