@@ -34,6 +34,8 @@ export const lifecycleRuleId = "claim-drafts-retention"
  * reads as not found `min(idleRetention, maxAge)` after its save at the latest, or
  * `submitGrace` after submission, and each object is written at or after the save it holds.
  * So no object is needed longer than the larger of the two after it was written.
+ * A tombstone may carry a later expiry, but deleting it then exposes nothing: every version
+ * it hides was written earlier, or, if persisted late, has already expired by its own header.
  * The margin covers lifecycle rounding: S3 counts days from the next midnight UTC.
  */
 export const expirationDaysFor = (
