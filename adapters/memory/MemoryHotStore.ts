@@ -91,18 +91,22 @@ export const makeWithLoss: Effect.Effect<{ readonly store: HotStoreShape; readon
       return live
     }
 
+    /** `pendingIds` may still hold expired drafts, so the exact count is taken only near the limit. */
+    const isPendingFull = (limit: number, now: number): boolean =>
+      pendingIds.size >= limit && livePending(now).length >= limit
+
     const applyWrite = (write: HotWrite, ttlMillis: number, now: number) => {
       const id = draftKeyString(write.key)
       const current = liveEntry(id, now)
 
-      // A repeated write of the version already stored has applied; see the Redis adapter's resend note.
+      // A repeat of the write that stored the current version reports written, as Redis must for resent commands.
       if (current !== undefined && current.record.etag === write.record.etag) return "written" as const
       if (!writeConditionHolds(current, write.condition)) return "conflict" as const
 
       let pending: PendingEntry | undefined
       if (write.pending !== undefined) {
         const queued = current?.pending
-        if (queued === undefined && livePending(now).length >= write.pending.limit) return "pending-full" as const
+        if (queued === undefined && isPendingFull(write.pending.limit, now)) return "pending-full" as const
 
         const firstUnpersistedAt = queued?.firstUnpersistedAt ?? now
         const dueAt = Math.min(now + write.pending.debounceMillis, firstUnpersistedAt + write.pending.maxDelayMillis)
