@@ -136,9 +136,11 @@ export const decodeRecord = (bytes: Uint8Array): Either.Either<DecodedRecord, In
   let offset = fixedHeaderBytes
   const keyIdLength = bytes[offset] ?? 0
   if (keyIdLength === 0) return failure("missing key id")
+  // Precondition: the key id and the wrapped key length lie inside the record, so a corrupt
+  // length byte can neither throw nor read the memory that follows the record in its buffer.
+  if (offset + 1 + keyIdLength + 2 > bytes.length) return failure("record truncated in key reference")
   const keyId = Buffer.from(bytes.buffer, bytes.byteOffset + offset + 1, keyIdLength).toString("utf8")
   offset += 1 + keyIdLength
-  if (offset + 2 > bytes.length) return failure("record truncated in key reference")
 
   const wrappedLength = view.getUint16(offset)
   offset += 2
