@@ -1,10 +1,10 @@
 import { Effect, Either, Option } from "effect"
-import type { IntegrityFailure, StoreUnavailable } from "../domain/errors.ts"
+import { IntegrityFailure, type StoreUnavailable } from "../domain/errors.ts"
 import type { DraftKey } from "../domain/keys.ts"
 import { type DecodedRecord, decodeRecord } from "../domain/record.ts"
 import { isExpired } from "../domain/retention.ts"
 import { etagOf } from "../domain/version.ts"
-import { draftPrefix } from "./durablePaths.ts"
+import { draftPrefix, parseVersionPath } from "./durablePaths.ts"
 import { DurableStore } from "./ports/DurableStore.ts"
 import { HotStore } from "./ports/HotStore.ts"
 
@@ -55,7 +55,18 @@ export const readDurable = (
       if (path === undefined) return Option.none()
 
       const bytes = yield* durable.get(path)
-      if (Option.isSome(bytes)) return Option.some(yield* describe("durable", bytes.value, true, now))
+      if (Option.isNone(bytes)) continue
+
+      // Postcondition: the record is the version its path names. The AAD binds the header,
+      // not the path, so an older record copied under a newer version's name would otherwise
+      // read as current.
+      const record = yield* describe("durable", bytes.value, true, now)
+      const named = parseVersionPath(path)
+      const header = record.decoded.header
+      if (named === undefined || named.seq !== header.seq || named.tombstone !== (header.kind === "tombstone")) {
+        return yield* new IntegrityFailure({ reason: "record stored under another version's path" })
+      }
+      return Option.some(record)
     }
     return Option.none()
   })
