@@ -16,7 +16,7 @@ const temporaryDirectory = Effect.acquireRelease(
   (directory) => Effect.promise(() => rm(directory, { recursive: true, force: true }))
 )
 
-/** Every file and directory under `root`, relative to it, with its permission bits. */
+/** Lists every file and directory under `root`, relative to it, with its permission bits. */
 const walk = async (root: string): Promise<Array<{ path: string; directory: boolean; mode: number }>> => {
   const found: Array<{ path: string; directory: boolean; mode: number }> = []
   const visit = async (current: string) => {

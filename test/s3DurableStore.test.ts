@@ -24,7 +24,7 @@ const errorCodeOf = (error: StoreUnavailable) => {
   return cause.code ?? cause.name
 }
 
-/** A client with one pooled connection: a body left unread would block every later request. */
+/** Makes a client with one pooled connection, so a body left unread blocks every later request. */
 const singleSocketClient = (server: S3TestServer) => {
   const agent = new Agent({ keepAlive: true, maxSockets: 1 })
   const client = server.makeClient({
@@ -41,7 +41,7 @@ const singleSocketClient = (server: S3TestServer) => {
 
 type Body = { readonly destroyed: boolean; transformToByteArray: () => Promise<Uint8Array> }
 
-/** Runs `onGet` on each GetObject response before the store sees it. */
+/** Runs `onGet` on each GetObject response before the store receives it. */
 const interceptGetObject = (client: S3Client, onGet: (body: Body) => Promise<void>) =>
   client.middlewareStack.add(
     (next, context) => async (args) => {
@@ -280,7 +280,7 @@ describe("S3DurableStore", () => {
   it.scoped("layerConfig reads the environment", () =>
     withServer((server) =>
       Effect.gen(function* () {
-        // The SDK's credential chain reads these; the store itself never sees them.
+        // The SDK's credential chain reads these variables, and the store itself never receives them.
         yield* Effect.acquireRelease(
           Effect.sync(() => {
             process.env.AWS_ACCESS_KEY_ID = fakeCredentials.accessKeyId

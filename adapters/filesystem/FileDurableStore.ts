@@ -9,7 +9,7 @@ import { listSorted } from "./sortedListing.ts"
 import { removeStaleTemporaryFiles } from "./temporaryFiles.ts"
 
 export interface FileDurableStoreOptions {
-  /** Directory that holds the objects; created with mode 0700 when missing. */
+  /** Directory that contains the objects; created with mode 0700 when missing. */
   readonly directory: string
   /** Temporary files older than this, in milliseconds, are removed at startup (default 1 hour). */
   readonly staleTemporaryMillis?: number
@@ -34,7 +34,7 @@ const invalidPath = (rule: string) => Effect.dieMessage(`Durable path is invalid
 
 /**
  * Removes the now empty directories between `directory` and the root, so deleted drafts
- * leave no trace of their digests. A directory that still holds anything stops the climb.
+ * leave no trace of their digests. A directory that still contains anything stops the climb.
  */
 const removeEmptyParents = async (root: string, directory: string): Promise<void> => {
   let current = directory
@@ -59,7 +59,7 @@ export const make = (
   Effect.gen(function* () {
     const root = resolve(options.directory)
 
-    // An existing directory is tightened too: names and sizes of drafts are nobody else's business.
+    // An existing directory is tightened too, because names and sizes of drafts tell other local users when claimants work.
     yield* Effect.tryPromise({
       try: async () => {
         await ensureDirectory(root)

@@ -2,7 +2,7 @@ import { mkdir, open, rename, unlink } from "node:fs/promises"
 import { dirname, join, relative, sep } from "node:path"
 import { temporaryName } from "./objectPaths.ts"
 
-/** Owner-only modes: stored drafts are ciphertext, but their names and sizes are still nobody else's business. */
+/** Owner-only modes: stored drafts are ciphertext, but their names and sizes still tell other local users when claimants work. */
 export const fileMode = 0o600
 export const directoryMode = 0o700
 

@@ -19,13 +19,13 @@ import { ensureDirectory, fileMode } from "./atomicWrite.ts"
 
 export const lockFileName = ".lock"
 
-/** Who holds the lock, named in the message another process prints. */
+/** Kind of process holding the lock, named in the message another process prints. */
 export type LockHolder = "server" | "cli"
 
 interface LockContent {
   readonly pid: number
   readonly holder: LockHolder
-  /** Random per acquisition, so a lock left by an earlier process with a reused pid is told apart. */
+  /** Random per acquisition, so a lock left by an earlier process with a reused pid is recognised as stale. */
   readonly token: string
   readonly acquiredAt: string
 }
@@ -58,7 +58,7 @@ const heldTokens = new Map<string, string>()
 
 const errorCode = (error: unknown): string => (error as NodeJS.ErrnoException | undefined)?.code ?? ""
 
-/** Whether a process with this pid runs; EPERM means it runs under another user. */
+/** Returns whether a process with this pid runs; EPERM means it runs under another user. */
 const processRuns = (pid: number): boolean => {
   try {
     process.kill(pid, 0)
@@ -100,7 +100,7 @@ const tryPublish = async (path: string, text: string): Promise<boolean> => {
   }
 }
 
-/** The raw lock text, or undefined when there is no lock file. */
+/** Reads the raw lock text; returns undefined when there is no lock file. */
 const readLockText = async (path: string): Promise<string | undefined> => {
   try {
     return await readFile(path, "utf8")

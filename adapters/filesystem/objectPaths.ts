@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto"
 
 /**
- * How durable paths map to files. A path such as `owner/draft/0000000000000001.rec` becomes
+ * Mapping of durable paths to files. A path such as `owner/draft/0000000000000001.rec` becomes
  * nested directories and a file under the data directory. Segments are restricted to the
  * characters of digests and version names, so no path can climb out of the directory, and a
  * segment never starts with `.`, which leaves dot names free for temporary files.

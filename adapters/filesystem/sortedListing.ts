@@ -21,6 +21,12 @@ const readEntries = async (directory: string): Promise<ReadonlyArray<Dirent>> =>
   }
 }
 
+const compareSortKeys = (left: Entry, right: Entry): number => {
+  if (left.sortKey < right.sortKey) return -1
+  if (left.sortKey > right.sortKey) return 1
+  return 0
+}
+
 /**
  * Sorting by name plus `/` for directories gives the byte order of the full paths: `a-b/x`
  * and `a.c` both come before `a/x`, because `-` and `.` sort before `/`. Names are ASCII
@@ -34,7 +40,7 @@ const sortedEntries = (entries: ReadonlyArray<Dirent>, namePrefix: string): Arra
       const directory = entry.isDirectory()
       return { name: entry.name, directory, sortKey: directory ? `${entry.name}/` : entry.name }
     })
-    .sort((left, right) => (left.sortKey < right.sortKey ? -1 : left.sortKey > right.sortKey ? 1 : 0))
+    .sort(compareSortKeys)
 
 /**
  * Lists stored paths under `directory` whose names start with `namePrefix`, depth first in

@@ -71,12 +71,12 @@ export const make = (client: S3Client, location: S3Location): Effect.Effect<Dura
 
       list: (prefix, limit) =>
         Effect.gen(function* () {
-          const wanted = limit ?? Number.POSITIVE_INFINITY
+          const requested = limit ?? Number.POSITIVE_INFINITY
           const found: Array<string> = []
           let token: string | undefined
 
-          while (found.length < wanted) {
-            const page = yield* listPage(prefix, Math.min(maxKeysPerPage, wanted - found.length), token)
+          while (found.length < requested) {
+            const page = yield* listPage(prefix, Math.min(maxKeysPerPage, requested - found.length), token)
             for (const object of page.Contents ?? []) {
               if (object.Key !== undefined) found.push(object.Key.slice(keyPrefix.length))
             }
@@ -86,7 +86,7 @@ export const make = (client: S3Client, location: S3Location): Effect.Effect<Dura
           }
 
           // A store may return more than MaxKeys; the port promises at most `limit`.
-          return found.slice(0, Math.max(0, wanted))
+          return found.slice(0, Math.max(0, requested))
         }).pipe(Effect.mapError(toStoreUnavailable("list")))
     }
 

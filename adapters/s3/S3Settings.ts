@@ -1,7 +1,7 @@
 import type { S3ClientConfig } from "@aws-sdk/client-s3"
 import { Config, Option } from "effect"
 
-/** Where drafts live in S3 and how the client reaches it. Each field states its default. */
+/** Location of the drafts in S3 and settings of the client. Each field states its default. */
 export interface S3Settings {
   readonly bucket: string
   /** Prepended to every object key; `drafts` becomes `drafts/` (default none: keys start at the bucket root). */

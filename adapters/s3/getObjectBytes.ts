@@ -5,8 +5,8 @@ import { isNoSuchKey } from "./s3Errors.ts"
 type Body = GetObjectCommandOutput["Body"]
 
 /**
- * Destroys a response body that was not read to its end. An unread body holds its pooled
- * connection forever, so after enough of them every request waits for a socket.
+ * Destroys a response body that was not read to its end. An unread body keeps its pooled
+ * connection busy forever, so after enough of them every request waits for a socket.
  */
 const discardBody = (body: Body): void => {
   const stream = body as { readonly readableEnded?: boolean; readonly destroy?: () => void } | undefined

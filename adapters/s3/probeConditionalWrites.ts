@@ -8,7 +8,7 @@ import { errorCode, httpStatus, isNotImplemented, isPreconditionFailed, toStoreU
 import { normalizePrefix } from "./S3Settings.ts"
 
 /**
- * How a store treated one conditional PutObject whose condition was false:
+ * Outcome of one conditional PutObject whose condition was false:
  * - `enforced`: it rejected the write with 412 Precondition Failed and kept the object;
  * - `ignored`: it overwrote the object as if no condition had been sent (s3rver does this);
  * - `unsupported`: it rejected the header itself, for example with 501 Not Implemented.
@@ -54,7 +54,7 @@ const classify = (error: unknown): ConditionOutcome | undefined =>
  * Detects whether the store enforces conditional writes: it stores a probe object, then
  * sends two writes whose conditions are false and watches whether they are rejected.
  * The probe object is deleted afterwards on every path; the bucket's lifecycle rule removes
- * it if that delete fails. Failures other than the store's answer to a condition fail the probe.
+ * it if that delete fails. Failures other than the store's response to a condition fail the probe.
  */
 export const probeConditionalWrites = (
   client: S3Client,

@@ -25,10 +25,10 @@ export const requestHandlerOptions = (settings: S3Settings) => ({
  * defaults a refused connection fails after three attempts and at most 150 ms of backoff
  * (backoff constants of @smithy/core 3.41: 50 ms base, 1 s base for throttling).
  *
- * Checksums: since early 2025 the SDK adds CRC32 checksum headers to every upload that
- * supports them and validates response checksums. Many S3-compatible stores reject or
- * mishandle those headers, so checksums are sent and checked only where the S3 API requires
- * them. Stored records carry their own integrity check: the AES-GCM tag of the ciphertext.
+ * Checksums: since client-s3 3.729.0 (January 2025) the SDK adds CRC32 checksum headers to
+ * every upload that supports them and validates response checksums. Many S3-compatible
+ * stores reject or mishandle those headers, so checksums are sent and checked only where the
+ * S3 API requires them. Stored records carry their own integrity check: the AES-GCM tag.
  */
 export const clientConfig = (settings: S3Settings): S3ClientConfig => ({
   region: settings.region,

@@ -10,7 +10,7 @@ interface SdkErrorFields {
 const fields = (error: unknown): SdkErrorFields =>
   typeof error === "object" && error !== null ? (error as SdkErrorFields) : {}
 
-/** The S3 error code (`NoSuchKey`, `SlowDown`), or the Node error code for network failures. */
+/** Returns the S3 error code (`NoSuchKey`, `SlowDown`), or the Node error code for network failures. */
 export const errorCode = (error: unknown): string => {
   const { code, name } = fields(error)
   return name !== undefined && name !== "Error" ? name : code ?? "Unknown"
@@ -26,7 +26,7 @@ export const isNotImplemented = (error: unknown): boolean =>
 export const isPreconditionFailed = (error: unknown): boolean =>
   errorCode(error) === "PreconditionFailed" || httpStatus(error) === 412
 
-/** S3 asks for at least a second of pause when it throttles; other failures may clear sooner. */
+/** Throttling needs a pause of seconds, while other failures may clear sooner. */
 const retryAfterSecondsOf = (error: unknown): number =>
   errorCode(error) === "SlowDown" || httpStatus(error) === 503 ? 5 : 1
 

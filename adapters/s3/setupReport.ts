@@ -6,7 +6,7 @@ export type Protection = "public-access-block" | "lifecycle-expiration" | "abort
 
 export interface MissingProtection {
   readonly protection: Protection
-  /** Why it is missing, in words an operator can act on. */
+  /** Reason the protection is missing, in words an operator can act on. */
   readonly reason: string
 }
 

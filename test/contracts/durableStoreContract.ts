@@ -47,7 +47,7 @@ const putAll = (paths: ReadonlyArray<string>) =>
 /**
  * Runs the DurableStore contract over `storeLayer`; every store must pass it unchanged.
  * NOTE: `layer` of @effect/vitest 0.30 replaces the test file's `it.effect` with one bound to
- * its runtime, which has no TestClock; call this after the file's other tests.
+ * its own runtime, which has no TestClock. Call this after the file's other tests.
  */
 export const durableStoreContract = (
   name: string,

@@ -20,8 +20,8 @@ export const s3ErrorBody = (code: string, message: string): string =>
   `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message></Error>`
 
 /**
- * Starts an HTTP server on 127.0.0.1 that answers requests with `script` in order, then with
- * `fallback`; `undefined` as a response means "accept the request and never answer". It
+ * Starts an HTTP server on 127.0.0.1 that responds to requests with `script` in order, then
+ * with `fallback`. An `undefined` response accepts the request and never responds. The server
  * produces the failures s3rver cannot: throttling, server errors and silence.
  */
 export const startScriptedHttpServer = (
