@@ -1,0 +1,7 @@
+export { claimArbitrary, claimAtStage, wholeClaimArbitrary } from "./arbitraries.ts"
+export { Claim, type ClaimField, WholeClaim } from "./claim.ts"
+export { claimOfSize, jsonBytes, maxSizedEmployers } from "./claimOfSize.ts"
+export { type Page, pageCount, type PageName, pages, separationFields, separationStage } from "./pages.ts"
+export { demoSeed, type PagePatch, pagePatches } from "./patches.ts"
+export { sampleClaim, sampleWholeClaim } from "./sampleClaim.ts"
+export { fillPages } from "./stages.ts"
