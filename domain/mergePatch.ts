@@ -12,7 +12,15 @@ export const applyMergePatch = (target: unknown, patch: unknown): unknown => {
     if (value === null) {
       delete result[name]
     } else {
-      result[name] = applyMergePatch(result[name], value)
+      // Own members only, defined rather than assigned: assigning a member named `__proto__`
+      // would set the result's prototype and drop the member from the stored document.
+      const existing = Object.hasOwn(result, name) ? result[name] : undefined
+      Object.defineProperty(result, name, {
+        value: applyMergePatch(existing, value),
+        enumerable: true,
+        writable: true,
+        configurable: true
+      })
     }
   }
   return result
