@@ -1,9 +1,10 @@
+import { type ChildProcess, spawn } from "node:child_process"
 import { mkdtemp, rm } from "node:fs/promises"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
+import { fileURLToPath } from "node:url"
 import { S3Client, type S3ClientConfig } from "@aws-sdk/client-s3"
 import { Effect, type Scope } from "effect"
-import S3rver from "s3rver"
 import { clientConfig } from "../../adapters/s3/s3Client.ts"
 import type { S3Settings } from "../../adapters/s3/S3Settings.ts"
 
@@ -32,37 +33,44 @@ export interface S3TestServer {
   readonly start: Effect.Effect<void>
 }
 
-const listen = async (directory: string, port: number, bucket: string) => {
-  const server = new S3rver({
-    address: loopbackAddress,
-    port,
-    directory,
-    silent: true,
-    vhostBuckets: false,
-    configureBuckets: [{ name: bucket }]
+const serverScript = fileURLToPath(new URL("./s3rverProcess.ts", import.meta.url))
+
+/** Starts s3rver in a child process and waits until it reports the port it listens on. */
+const listen = (directory: string, port: number, bucket: string) =>
+  new Promise<{ child: ChildProcess; port: number }>((resolve, reject) => {
+    const child = spawn(process.execPath, ["--openssl-legacy-provider", serverScript, directory, String(port), bucket], {
+      stdio: ["ignore", "pipe", "inherit"]
+    })
+    let output = ""
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString("utf8")
+      const line = output.split("\n")[0]
+      if (output.includes("\n") && line !== undefined) {
+        child.stdout?.off("data", onData)
+        child.off("exit", onExit)
+        resolve({ child, port: (JSON.parse(line) as { port: number }).port })
+      }
+    }
+    const onExit = (code: number | null) => reject(new Error(`s3rver exited with code ${code} before it listened`))
+    child.stdout?.on("data", onData)
+    child.once("exit", onExit)
   })
-  const address = await server.run()
 
-  if (address.address !== loopbackAddress) {
-    await server.close()
-    throw new Error(`s3rver listened on ${address.address}; the tests allow ${loopbackAddress} only`)
-  }
-  return { server, port: address.port }
-}
-
-const close = async (server: S3rver) => {
-  server.httpServer?.closeAllConnections()
-  await server.close()
-}
+/** Stops the child and waits for it to exit, so the port is free again. */
+const close = (child: ChildProcess) =>
+  new Promise<void>((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve()
+    child.once("exit", () => resolve())
+    child.kill("SIGTERM")
+  })
 
 /**
  * Starts a real s3rver on 127.0.0.1, on a free port, storing into a fresh temporary directory.
  * The scope stops it and removes the directory.
  *
- * NOTE: s3rver 3.7.1 encrypts ListObjectsV2 continuation tokens with DES, which OpenSSL 3
- * (Node 17 and later) disables. Every truncated listing, including `list(prefix, 1)` over two
- * objects, then fails with InternalError unless Node runs with --openssl-legacy-provider.
- * It also lists keys in directory-walk order, not byte order, when `/` meets `-` or `.`.
+ * s3rver runs in a child process with --openssl-legacy-provider (see s3rverProcess.ts), so
+ * truncated listings work on Node 24.
+ * NOTE: s3rver lists keys in directory-walk order, not byte order, when `/` meets `-` or `.`.
  */
 export const startS3Server = (
   options: { readonly bucket?: string } = {}
@@ -76,7 +84,7 @@ export const startS3Server = (
     )
 
     const first = yield* Effect.promise(() => listen(directory, 0, bucket))
-    let running: S3rver | undefined = first.server
+    let running: ChildProcess | undefined = first.child
     const port = first.port
 
     const stop = Effect.promise(async () => {
@@ -89,7 +97,7 @@ export const startS3Server = (
 
     const start = Effect.promise(async () => {
       if (running !== undefined) return
-      running = (await listen(directory, port, bucket)).server
+      running = (await listen(directory, port, bucket)).child
     })
 
     const endpoint = `http://${loopbackAddress}:${port}`
