@@ -17,7 +17,7 @@ export interface DataContext {
 }
 
 /** How long a data command waits for another CLI command to release the data directory, in milliseconds. */
-const lockWaitMillis = 10_000
+const lockWaitMillis = 30_000
 
 /** CLAIM_DRAFTS_DATA_DIR as an absolute path, as the filesystem durable store resolves it. */
 export const dataDirectory = Config.string("CLAIM_DRAFTS_DATA_DIR").pipe(

@@ -22,6 +22,8 @@ export interface CliWorkspace {
   readonly keyFile: string
   /** The HS256 secret written into the key file, for verifying tokens. */
   readonly tokenSecret: Uint8Array
+  /** The storage-key secret written into the key file, for computing where a draft is stored. */
+  readonly storageSecret: Uint8Array
   readonly env: Readonly<Record<string, string>>
   /** Runs `claim-drafts ...args`, feeding `input` to standard input (closed at once when absent). */
   readonly run: (args: ReadonlyArray<string>, input?: string) => Promise<CliResult>
@@ -54,11 +56,12 @@ export const makeWorkspace = async (): Promise<CliWorkspace> => {
   const dataDirectory = join(root, "data")
   const keyFile = join(root, "keys.json")
   const tokenSecret = randomBytes(32)
+  const storageSecret = randomBytes(32)
 
   const contents = {
     version: 1,
     keys: [{ id: "test-kek-1", key: randomBytes(32).toString("base64") }],
-    storageKeySecret: randomBytes(32).toString("base64"),
+    storageKeySecret: Buffer.from(storageSecret).toString("base64"),
     tokenSigningSecret: Buffer.from(tokenSecret).toString("base64")
   }
   await writeFile(keyFile, JSON.stringify(contents), { mode: 0o600 })
@@ -78,6 +81,7 @@ export const makeWorkspace = async (): Promise<CliWorkspace> => {
     dataDirectory,
     keyFile,
     tokenSecret,
+    storageSecret,
     env,
     run: (args, input) => runNode([cliMain, ...args], env, input),
     dispose: () => rm(root, { recursive: true, force: true })

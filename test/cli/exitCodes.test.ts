@@ -1,6 +1,11 @@
 import { spawn } from "node:child_process"
+import { mkdir, writeFile } from "node:fs/promises"
 import { join, resolve } from "node:path"
+import { Effect, Layer, Option, Redacted } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import type { OwnerId } from "../../domain/ids.ts"
+import { Secrets } from "../../programs/ports/Secrets.ts"
+import { StorageKeys } from "../../programs/StorageKeys.ts"
 import { type CliWorkspace, makeWorkspace, newDraftId } from "./cliHarness.ts"
 
 const slow = { timeout: 600_000 }
@@ -109,5 +114,47 @@ describe("claim-drafts exit codes", () => {
     const after = await workspace.run(["list", "--owner", "o-lock", "--json"])
     expect(after.code).toBe(0)
     expect(JSON.parse(after.stdout)).toEqual([])
+  })
+})
+
+describe("claim-drafts durability", () => {
+  let workspace: CliWorkspace
+  beforeAll(async () => {
+    workspace = await makeWorkspace()
+  })
+  afterAll(() => workspace.dispose())
+
+  it("failed persist exits 6 and keeps nothing", slow, async () => {
+    const owner = "o-unwritable" as OwnerId
+    const secrets = Layer.succeed(Secrets, {
+      storageKeySecret: Redacted.make(workspace.storageSecret),
+      tokenSigningSecret: Option.none()
+    })
+    const storageKeys = await Effect.runPromise(Effect.provide(StorageKeys, StorageKeys.Default.pipe(Layer.provide(secrets))))
+
+    // A regular file where the owner's directory belongs makes every write of this owner fail.
+    await mkdir(workspace.dataDirectory, { recursive: true })
+    await writeFile(join(workspace.dataDirectory, storageKeys.ownerDigest(owner)), "not a directory")
+
+    const draftId = newDraftId()
+    const result = await workspace.run(["put", "--owner", owner, draftId, "--create"], '{"a":1}')
+    expect(result.code).toBe(6)
+    expect(result.stderr).toContain("could not be made durable and is lost when this command exits")
+    expect(result.stdout).toBe("")
+
+    const loaded = await workspace.run(["get", "--owner", owner, draftId])
+    expect(loaded.code).toBe(3)
+  })
+
+  it("concurrent commands wait for the lock", slow, async () => {
+    const owner = "o-concurrent"
+    const ids = [newDraftId(), newDraftId(), newDraftId()]
+    const results = await Promise.all(ids.map((id) => workspace.run(["put", "--owner", owner, id, "--create"], '{"n":1}')))
+    for (const result of results) expect(result.stderr).not.toContain("claim-drafts:")
+    for (const result of results) expect(result.code).toBe(0)
+
+    const listed = await workspace.run(["list", "--owner", owner, "--json"])
+    const rows = JSON.parse(listed.stdout) as Array<{ draftId: string }>
+    expect(rows.map((row) => row.draftId).sort()).toEqual([...ids].sort())
   })
 })
