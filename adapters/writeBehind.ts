@@ -1,33 +1,57 @@
-import { Duration, Effect, Layer, Schedule } from "effect"
+import { Cause, Duration, Effect, Layer, Schedule } from "effect"
 import { Drafts } from "../programs/Drafts.ts"
 
-/** How often an instance looks for due pending drafts. */
-export const pollInterval = Duration.millis(500)
+/** Pause between write-behind rounds. */
+export const defaultInterval = Duration.millis(500)
+
+/** After the first failed round, only every this many consecutive failures is logged (10 s at 500 ms). */
+const failureLogEvery = 20
 
 /**
- * One round of the loop with its failures logged: a round that cannot even claim drafts
- * (the hot tier is down) is retried at the next tick, never ending the loop.
+ * Runs `Drafts.persistPending` every `interval` until the scope closes. Logs carry counts,
+ * never ids: the program itself logs each failed draft by its key digest. A failing round
+ * is logged once, then every `failureLogEvery` rounds, and once more when rounds succeed again.
  */
-const round = Effect.flatMap(Drafts, (drafts) => drafts.persistPending).pipe(
-  Effect.tap((report) =>
-    report.failed > 0
-      ? Effect.logWarning("Some pending drafts could not be persisted; they are retried after their lease.").pipe(
-          Effect.annotateLogs({ claimed: report.claimed, persisted: report.persisted, failed: report.failed })
-        )
-      : Effect.void
-  ),
-  Effect.catchAll((error) =>
-    Effect.logWarning("The write-behind loop could not claim pending drafts; it retries at the next tick.").pipe(
-      Effect.annotateLogs({ error: error._tag, method: error.method })
-    )
-  )
-)
+export const run = (interval: Duration.DurationInput): Effect.Effect<never, never, Drafts> =>
+  Effect.gen(function* () {
+    const drafts = yield* Drafts
+    let consecutiveFailures = 0
 
-/** Runs the write-behind loop for as long as the layer's scope is open. */
-export const layer: Layer.Layer<never, never, Drafts> = Layer.scopedDiscard(
-  round.pipe(
-    Effect.repeat(Schedule.spaced(pollInterval)),
-    Effect.annotateLogs({ module: "writeBehind" }),
-    Effect.forkScoped
-  )
-)
+    const reportRound = (report: { readonly claimed: number; readonly persisted: number; readonly failed: number }) => {
+      const recovered = consecutiveFailures > 0
+      const failures = consecutiveFailures
+      consecutiveFailures = 0
+
+      const recovery = recovered
+        ? Effect.logInfo("Write-behind rounds succeed again.").pipe(Effect.annotateLogs({ failedRounds: failures }))
+        : Effect.void
+      const outcome =
+        report.failed > 0
+          ? Effect.logWarning("Some pending drafts failed to persist; they are retried after their lease.")
+          : report.persisted > 0
+            ? Effect.logDebug("Persisted pending drafts.")
+            : Effect.void
+      return Effect.zipRight(recovery, Effect.annotateLogs(outcome, { ...report }))
+    }
+
+    const reportFailure = (cause: Cause.Cause<unknown>) => {
+      consecutiveFailures += 1
+      if (consecutiveFailures !== 1 && consecutiveFailures % failureLogEvery !== 0) return Effect.void
+      return Effect.logWarning("A write-behind round failed; the next round retries.", cause).pipe(
+        Effect.annotateLogs({ consecutiveFailures })
+      )
+    }
+
+    const round = drafts.persistPending.pipe(
+      Effect.flatMap(reportRound),
+      Effect.catchAllCause((cause) => (Cause.isInterruptedOnly(cause) ? Effect.failCause(cause) : reportFailure(cause)))
+    )
+    return yield* Effect.repeat(round, Schedule.spaced(interval)).pipe(Effect.zipRight(Effect.never), Effect.orDie)
+  }).pipe(Effect.annotateLogs({ module: "writeBehind" }))
+
+/** The write-behind loop every `interval`, as a fiber of the layer's scope: it stops when the layer is released. */
+export const layerWithInterval = (interval: Duration.DurationInput): Layer.Layer<never, never, Drafts> =>
+  Layer.scopedDiscard(Effect.forkScoped(run(interval)))
+
+/** The write-behind loop every 500 ms. */
+export const layer: Layer.Layer<never, never, Drafts> = layerWithInterval(defaultInterval)

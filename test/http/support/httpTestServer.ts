@@ -1,0 +1,120 @@
+import { randomBytes, randomUUID } from "node:crypto"
+import { HttpServer } from "@effect/platform"
+import { Context, Effect, Layer, Logger, ManagedRuntime, Option, Redacted } from "effect"
+import * as FaultyDurableStore from "../../../adapters/faults/FaultyDurableStore.ts"
+import * as FaultyHotStore from "../../../adapters/faults/FaultyHotStore.ts"
+import * as EmbeddedTokenVerifier from "../../../adapters/http/auth/EmbeddedTokenVerifier.ts"
+import { issueToken } from "../../../adapters/http/auth/issueToken.ts"
+import type { TokenVerifier } from "../../../adapters/http/auth/TokenVerifier.ts"
+import * as ServerLayer from "../../../adapters/http/server/serverLayer.ts"
+import * as LocalKeyring from "../../../adapters/keyring/LocalKeyring.ts"
+import { DurableStoreLoss } from "../../../adapters/memory/DurableStoreLoss.ts"
+import * as MemoryDurableStore from "../../../adapters/memory/MemoryDurableStore.ts"
+import * as MemoryHotStore from "../../../adapters/memory/MemoryHotStore.ts"
+import { Drafts } from "../../../programs/Drafts.ts"
+import { DraftsConfig, type DraftsConfigShape } from "../../../programs/DraftsConfig.ts"
+import { DurableStore } from "../../../programs/ports/DurableStore.ts"
+import { HotStore } from "../../../programs/ports/HotStore.ts"
+import { Secrets } from "../../../programs/ports/Secrets.ts"
+import { StorageKeys } from "../../../programs/StorageKeys.ts"
+
+export interface HttpTestServerOptions {
+  readonly config?: Partial<DraftsConfigShape>
+  /** Replaces the embedded HS256 verifier, e.g. with a JWK set verifier. */
+  readonly verifier?: Layer.Layer<TokenVerifier>
+  /** Replaces the draft programs, e.g. with a double whose methods die. */
+  readonly drafts?: Layer.Layer<Drafts>
+}
+
+/** What a test needs to talk to a running server and to reach behind it. */
+export interface HttpTestServer {
+  readonly baseUrl: string
+  readonly url: (path: string) => string
+  /** An embedded HS256 token for `owner`, valid for `ttlSeconds` (default 1 hour). */
+  readonly tokenFor: (owner: string, ttlSeconds?: number) => Promise<string>
+  /** The HS256 secret the server verifies with, for tests that forge tokens. */
+  readonly signingSecret: Uint8Array
+  /** Makes the next `count` hot-tier calls fail with StoreUnavailable. */
+  readonly failNextHotCalls: (count: number) => Promise<void>
+  /** Makes the next `count` durable-tier calls fail with StoreUnavailable. */
+  readonly failNextDurableCalls: (count: number) => Promise<void>
+  /** Runs an effect with the server's stores, storage keys and programs, to look behind the API. */
+  readonly run: <A, E>(effect: Effect.Effect<A, E, HotStore | DurableStore | StorageKeys | Drafts | DurableStoreLoss>) => Promise<A>
+  /** Every line the server logged, in logfmt. */
+  readonly logs: ReadonlyArray<string>
+  readonly close: () => Promise<void>
+}
+
+/** Both in-memory stores wrapped in fault gates, with the controls and loss switches exposed. */
+const faultyMemoryStores = Layer.effectContext(
+  Effect.gen(function* () {
+    const hot = yield* MemoryHotStore.makeWithLoss
+    const durable = yield* MemoryDurableStore.makeWithLoss
+    const faultyHot = yield* Effect.provideService(FaultyHotStore.make, HotStore, hot.store)
+    const faultyDurable = yield* Effect.provideService(FaultyDurableStore.make, DurableStore, durable.store)
+
+    return Context.make(HotStore, faultyHot.store).pipe(
+      Context.add(FaultyHotStore.HotFaults, faultyHot.control),
+      Context.add(MemoryHotStore.HotStoreLoss, hot.loss),
+      Context.add(DurableStore, faultyDurable.store),
+      Context.add(FaultyDurableStore.DurableFaults, faultyDurable.control),
+      Context.add(DurableStoreLoss, durable.loss)
+    )
+  })
+)
+
+/**
+ * Starts the HTTP server on a free loopback port over the in-memory stores and a local
+ * keyring with random keys, and captures its logs.
+ */
+export const startHttpTestServer = async (options: HttpTestServerOptions = {}): Promise<HttpTestServer> => {
+  const signingSecret = new Uint8Array(randomBytes(32))
+  const secrets = {
+    storageKeySecret: Redacted.make(new Uint8Array(randomBytes(32))),
+    tokenSigningSecret: Option.some(Redacted.make(signingSecret))
+  }
+  const keyring = LocalKeyring.layer({
+    keys: [{ id: `http-test-${randomUUID()}`, key: new Uint8Array(randomBytes(32)) }],
+    secrets,
+    development: false
+  })
+
+  const logs: Array<string> = []
+  const capture = Logger.make((entry) => {
+    logs.push(Logger.logfmtLogger.log(entry))
+  })
+
+  const ports = Layer.mergeAll(faultyMemoryStores, keyring, DraftsConfig.layer(options.config ?? {}))
+  const drafts = options.drafts ?? Drafts.layer
+  const stack = Layer.mergeAll(drafts, StorageKeys.Default, options.verifier ?? EmbeddedTokenVerifier.layer).pipe(
+    Layer.provideMerge(ports)
+  )
+  const server = ServerLayer.layer({ host: "127.0.0.1", port: 0 }).pipe(Layer.provideMerge(stack))
+  const runtime = ManagedRuntime.make(server.pipe(Layer.provide(Logger.replace(Logger.defaultLogger, capture))))
+
+  const address = await runtime.runPromise(Effect.map(HttpServer.HttpServer, (bound) => bound.address))
+  if (address._tag !== "TcpAddress") throw new Error("the test server did not bind a TCP port")
+  const baseUrl = `http://127.0.0.1:${address.port}`
+
+  const context = await runtime.runPromise(
+    Effect.all({ hotFaults: FaultyHotStore.HotFaults, durableFaults: FaultyDurableStore.DurableFaults })
+  )
+
+  return {
+    baseUrl,
+    url: (path) => `${baseUrl}${path}`,
+    tokenFor: (owner, ttlSeconds) =>
+      Effect.runPromise(
+        issueToken(ttlSeconds === undefined ? { owner } : { owner, ttlSeconds }).pipe(Effect.provideService(Secrets, secrets))
+      ),
+    signingSecret,
+    failNextHotCalls: (count) => Effect.runPromise(context.hotFaults.failNext(count)),
+    failNextDurableCalls: (count) => Effect.runPromise(context.durableFaults.failNext(count)),
+    run: (effect) => runtime.runPromise(effect),
+    logs,
+    close: () => runtime.dispose()
+  }
+}
+
+/** A random draft id of the required form. */
+export const newDraftId = (): string => randomUUID()
