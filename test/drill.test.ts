@@ -1,0 +1,115 @@
+import { describe, expect, it } from "@effect/vitest"
+import { Context, Deferred, Effect, Either, Fiber, Layer } from "effect"
+import { decodeDraftId, decodeOwnerId } from "../domain/ids.ts"
+import { Drafts } from "../programs/Drafts.ts"
+import { Create, Replace } from "../programs/model.ts"
+import { DurableStore } from "../programs/ports/DurableStore.ts"
+import { runScenario } from "./drill/runner.ts"
+import { baseline, redisFlushed, type Scenario } from "./drill/scenarios.ts"
+import { startServers } from "./drill/servers.ts"
+import { defaultTimings, endpointsOf, portsLayer, startInstance } from "./drill/stack.ts"
+
+// A short run of the drill's own code over real redis-server, s3rver and the test KMS, so the
+// harness behind `npm run drill` keeps working. The full drill runs every scenario.
+const shortRun = (scenario: Scenario) =>
+  runScenario(scenario, {
+    timings: defaultTimings,
+    workload: { claimants: 4, pages: 12, seed: 11, limitMillis: 20_000 }
+  })
+
+describe("failure drill", () => {
+  it.live(
+    "baseline loses nothing",
+    () =>
+      Effect.gen(function* () {
+        const row = yield* shortRun(baseline)
+
+        expect(row.errors).toEqual([])
+        expect(row.problems).toEqual([])
+        expect(row.acknowledged).toBeGreaterThan(0)
+        expect(row.durable).toBeGreaterThan(0)
+        expect(row.lost).toBe(0)
+        expect(row.rolledBack).toBe(0)
+        expect(row.drainedSeconds).toBeDefined()
+      }),
+    90_000
+  )
+
+  it.live(
+    "redis flushed loses no durable version",
+    () =>
+      Effect.gen(function* () {
+        const row = yield* shortRun(redisFlushed)
+
+        expect(row.errors).toEqual([])
+        expect(row.acknowledged).toBeGreaterThan(0)
+        expect(row.durable).toBeGreaterThan(0)
+        expect(row.lost).toBe(0)
+        expect(row.notes.filter((note) => note.endsWith("FLUSHALL"))).toHaveLength(2)
+      }),
+    90_000
+  )
+})
+
+// NOTE: known durability gap, reproduced over the real servers. After the hot tier loses a
+// version that is not yet durable, the draft restored from S3 is saved again under the same
+// seq, hence the same object path. A persist of the lost version that was already in flight
+// (a slow or retried S3 put) then overwrites the newer version that a flush reported durable.
+// `it.fails` keeps the suite green while the gap exists and turns red once it is closed.
+describe("late persist after a hot-tier loss", () => {
+  it.live.fails(
+    "does not overwrite a newer durable version of the same seq",
+    () =>
+      Effect.scoped(
+        Effect.gen(function* () {
+          const servers = yield* startServers
+          const endpoints = endpointsOf(servers, "drill/late-persist")
+          const timings = defaultTimings
+          const serving = yield* startInstance(endpoints, timings, { writeBehind: false })
+
+          // A second instance whose next S3 put waits for a gate, like an upload stuck in retries.
+          const ports = yield* Layer.build(portsLayer(endpoints, timings)).pipe(Effect.orDie)
+          const durable = Context.get(ports, DurableStore)
+          const putStarted = yield* Deferred.make<void>()
+          const putGate = yield* Deferred.make<void>()
+          const gated = ports.pipe(
+            Context.add(DurableStore, {
+              ...durable,
+              put: (path, bytes) =>
+                Deferred.succeed(putStarted, undefined).pipe(
+                  Effect.zipRight(Deferred.await(putGate)),
+                  Effect.zipRight(durable.put(path, bytes))
+                )
+            })
+          )
+          const slow = Context.get(yield* Layer.build(Drafts.layer).pipe(Effect.provide(gated)), Drafts)
+
+          const ref = { owner: Either.getOrThrow(decodeOwnerId("late-persist")), draftId: Either.getOrThrow(decodeDraftId(crypto.randomUUID())) }
+          const first = yield* serving.save({ ...ref, document: `{"page":1}`, precondition: Create })
+          expect((yield* serving.flush(ref)).durable).toBe(true)
+          yield* serving.save({ ...ref, document: `{"page":2}`, precondition: Replace(first.etag) })
+
+          // The slow instance reads version 2 from Redis and starts its put.
+          const latePersist = yield* Effect.fork(slow.flush(ref))
+          yield* Deferred.await(putStarted)
+
+          yield* Effect.promise(() => servers.redis.flushAll())
+          const restored = yield* serving.load(ref)
+          expect(restored.etag).toBe(first.etag)
+          const retyped = yield* serving.save({ ...ref, document: `{"page":"2 again"}`, precondition: Replace(first.etag) })
+          const flushed = yield* serving.flush(ref)
+          expect(flushed.etag).toBe(retyped.etag)
+          expect(flushed.durable).toBe(true)
+
+          yield* Deferred.succeed(putGate, undefined)
+          yield* Fiber.join(latePersist)
+
+          yield* Effect.promise(() => servers.redis.flushAll())
+          const reloaded = yield* serving.load(ref)
+          expect(reloaded.etag).toBe(retyped.etag)
+          expect(reloaded.document).toBe(`{"page":"2 again"}`)
+        })
+      ),
+    90_000
+  )
+})
