@@ -11,7 +11,7 @@ export interface Reply {
 export interface RequestOptions {
   readonly token?: string
   readonly headers?: Record<string, string>
-  readonly body?: string | ReadableStream<Uint8Array>
+  readonly body?: string | Uint8Array | Blob | ReadableStream<Uint8Array>
 }
 
 /** Sends one request with fetch and reads the whole response. */
@@ -25,7 +25,7 @@ export const send = async (
   if (options.token !== undefined) headers.authorization = `Bearer ${options.token}`
 
   const init: RequestInit & { duplex?: "half" } = { method, headers }
-  if (options.body !== undefined) init.body = options.body
+  if (options.body !== undefined) init.body = options.body as NonNullable<RequestInit["body"]>
   if (options.body instanceof ReadableStream) init.duplex = "half"
 
   const response = await fetch(server.url(path), init)

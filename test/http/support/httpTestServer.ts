@@ -9,6 +9,7 @@ import type { TokenVerifier } from "../../../adapters/http/auth/TokenVerifier.ts
 import * as ServerLayer from "../../../adapters/http/server/serverLayer.ts"
 import * as LocalKeyring from "../../../adapters/keyring/LocalKeyring.ts"
 import { DurableStoreLoss } from "../../../adapters/memory/DurableStoreLoss.ts"
+import { HotStoreLoss } from "../../../adapters/memory/HotStoreLoss.ts"
 import * as MemoryDurableStore from "../../../adapters/memory/MemoryDurableStore.ts"
 import * as MemoryHotStore from "../../../adapters/memory/MemoryHotStore.ts"
 import { Drafts } from "../../../programs/Drafts.ts"
@@ -38,8 +39,12 @@ export interface HttpTestServer {
   readonly failNextHotCalls: (count: number) => Promise<void>
   /** Makes the next `count` durable-tier calls fail with StoreUnavailable. */
   readonly failNextDurableCalls: (count: number) => Promise<void>
+  /** Drops the failures still owed by both tiers. */
+  readonly clearFaults: () => Promise<void>
   /** Runs an effect with the server's stores, storage keys and programs, to look behind the API. */
-  readonly run: <A, E>(effect: Effect.Effect<A, E, HotStore | DurableStore | StorageKeys | Drafts | DurableStoreLoss>) => Promise<A>
+  readonly run: <A, E>(
+    effect: Effect.Effect<A, E, HotStore | DurableStore | StorageKeys | Drafts | HotStoreLoss | DurableStoreLoss>
+  ) => Promise<A>
   /** Every line the server logged, in logfmt. */
   readonly logs: ReadonlyArray<string>
   readonly close: () => Promise<void>
@@ -55,7 +60,7 @@ const faultyMemoryStores = Layer.effectContext(
 
     return Context.make(HotStore, faultyHot.store).pipe(
       Context.add(FaultyHotStore.HotFaults, faultyHot.control),
-      Context.add(MemoryHotStore.HotStoreLoss, hot.loss),
+      Context.add(HotStoreLoss, hot.loss),
       Context.add(DurableStore, faultyDurable.store),
       Context.add(FaultyDurableStore.DurableFaults, faultyDurable.control),
       Context.add(DurableStoreLoss, durable.loss)
@@ -110,6 +115,7 @@ export const startHttpTestServer = async (options: HttpTestServerOptions = {}): 
     signingSecret,
     failNextHotCalls: (count) => Effect.runPromise(context.hotFaults.failNext(count)),
     failNextDurableCalls: (count) => Effect.runPromise(context.durableFaults.failNext(count)),
+    clearFaults: () => Effect.runPromise(Effect.zipRight(context.hotFaults.clear, context.durableFaults.clear)),
     run: (effect) => runtime.runPromise(effect),
     logs,
     close: () => runtime.dispose()
