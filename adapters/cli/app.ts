@@ -7,6 +7,7 @@ import { list } from "./commands/list.ts"
 import { patch } from "./commands/patch.ts"
 import { put } from "./commands/put.ts"
 import { remove } from "./commands/delete.ts"
+import { serve } from "./commands/serve.ts"
 import { setup } from "./commands/setup.ts"
 import { submit } from "./commands/submit.ts"
 import { sweep } from "./commands/sweep.ts"
@@ -19,7 +20,7 @@ const root = Command.make("claim-drafts").pipe(
   Command.withDescription(
     "Store encrypted unemployment-insurance claim drafts. Data commands run the draft programs directly on the stores the environment configures (docs/cli.md), and persist what they wrote before they exit."
   ),
-  Command.withSubcommands([put, get, patch, list, remove, flush, submit, token, sweep, inspect, setup])
+  Command.withSubcommands([serve, put, get, patch, list, remove, flush, submit, token, sweep, inspect, setup])
 )
 
 /** Parses the command line (with the runtime and script path first, as in `process.argv`) and runs the command. */

@@ -1,11 +1,9 @@
-import { resolve } from "node:path"
-import { Config, type Context, Effect } from "effect"
+import { type Context, Effect } from "effect"
 import type { DraftRef } from "../../programs/model.ts"
 import { Drafts } from "../../programs/Drafts.ts"
-import * as ConfiguredLayer from "../configuredLayer.ts"
 import * as DataDirLock from "../filesystem/dataDirLock.ts"
-import { defaultDirectory } from "../filesystem/FileDurableStore.ts"
 import { NotDurable } from "./cliErrors.ts"
+import { loadConfiguredLayer } from "./lazyModules.ts"
 
 export type DraftsService = Context.Tag.Service<typeof Drafts>
 
@@ -18,12 +16,6 @@ export interface DataContext {
 
 /** How long a data command waits for another CLI command to release the data directory, in milliseconds. */
 const lockWaitMillis = 30_000
-
-/** CLAIM_DRAFTS_DATA_DIR as an absolute path, as the filesystem durable store resolves it. */
-export const dataDirectory = Config.string("CLAIM_DRAFTS_DATA_DIR").pipe(
-  Config.withDefault(defaultDirectory),
-  Config.map((path) => resolve(path))
-)
 
 /**
  * Persists every pending draft before the process exits, for the in-memory hot tier, whose
@@ -48,9 +40,10 @@ const persistBeforeExit = (drafts: DraftsService) =>
 export const withDrafts = <A, E, R>(use: (context: DataContext) => Effect.Effect<A, E, R>) =>
   Effect.scoped(
     Effect.gen(function* () {
+      const ConfiguredLayer = yield* loadConfiguredLayer
       const { redis, s3 } = yield* ConfiguredLayer.selection
       if (!redis && !s3) {
-        yield* DataDirLock.acquire(yield* dataDirectory, "cli", { waitMillis: lockWaitMillis })
+        yield* DataDirLock.acquire(yield* DataDirLock.directoryConfig, "cli", { waitMillis: lockWaitMillis })
       }
 
       const run = Effect.gen(function* () {

@@ -4,6 +4,7 @@ import { Effect, Exit, Logger } from "effect"
 import { run } from "./app.ts"
 import { ExitCode } from "./exitCodes.ts"
 import { reportFailure } from "./reportFailure.ts"
+import { interruptedExitCode } from "./stopSignal.ts"
 
 // Subpath imports: the @effect/platform-node index loads the HTTP stack too, which costs
 // every command a second of startup.
@@ -21,5 +22,5 @@ NodeRuntime.runMain(program, {
   disableErrorReporting: true,
   disablePrettyLogger: true,
   teardown: (exit, onExit) =>
-    onExit(Exit.isSuccess(exit) && typeof exit.value === "number" ? exit.value : ExitCode.interrupted)
+    onExit(Exit.isSuccess(exit) && typeof exit.value === "number" ? exit.value : interruptedExitCode())
 })

@@ -1,9 +1,10 @@
 import { randomBytes } from "node:crypto"
 import { link, open, readFile, rename, unlink } from "node:fs/promises"
 import { join, resolve } from "node:path"
-import { Effect, Layer, Schema, type Scope } from "effect"
+import { Config, type ConfigError, Effect, Layer, Schema, type Scope } from "effect"
 import { StoreUnavailable } from "../../domain/errors.ts"
 import { ensureDirectory, fileMode } from "./atomicWrite.ts"
+import { defaultDirectory } from "./FileDurableStore.ts"
 
 /**
  * An exclusive lock on a data directory used with the in-memory hot tier. That tier lives in
@@ -228,3 +229,20 @@ export const layer = (
   holder: LockHolder,
   options: AcquireOptions = {}
 ): Layer.Layer<never, DataDirLocked | StoreUnavailable> => Layer.scopedDiscard(acquire(directory, holder, options))
+
+/** CLAIM_DRAFTS_DATA_DIR as an absolute path (default `./.claim-drafts`), as the filesystem durable store resolves it. */
+export const directoryConfig: Config.Config<string> = Config.string("CLAIM_DRAFTS_DATA_DIR").pipe(
+  Config.withDefault(defaultDirectory),
+  Config.map((path) => resolve(path))
+)
+
+/**
+ * The lock on the directory of CLAIM_DRAFTS_DATA_DIR. Take it only where the hot tier is
+ * in-memory and the durable tier is that directory; with Redis every process shares the hot
+ * tier, and the lock would only get in the way.
+ */
+export const layerConfig = (
+  holder: LockHolder,
+  options: AcquireOptions = {}
+): Layer.Layer<never, DataDirLocked | StoreUnavailable | ConfigError.ConfigError> =>
+  Layer.unwrapEffect(Effect.map(directoryConfig, (directory) => layer(directory, holder, options)))

@@ -1,8 +1,8 @@
 import { Command } from "@effect/cli"
 import { Console, Effect } from "effect"
 import { HotStore } from "../../../programs/ports/HotStore.ts"
-import * as ConfiguredLayer from "../../configuredLayer.ts"
 import { type DurableInventory, readDurableInventory, type RecordSummary } from "../durableInventory.ts"
+import { loadConfiguredLayer } from "../lazyModules.ts"
 import { jsonOption } from "../options.ts"
 import { formatTable, printJson } from "../output.ts"
 
@@ -41,29 +41,33 @@ const summaryOf = (inventory: DurableInventory, pending: number | undefined): st
 }
 
 /** The hot tier's pending count when it is shared (Redis); the in-memory tier of this process would always report 0. */
-const sharedPendingCount = Effect.gen(function* () {
-  const { redis } = yield* ConfiguredLayer.selection
-  if (!redis) return undefined
+const sharedPendingCount = (redis: boolean) =>
+  Effect.gen(function* () {
+    if (!redis) return undefined
 
-  const hot = yield* HotStore
-  return yield* hot.pendingCount.pipe(
-    Effect.catchTag("StoreUnavailable", (error) =>
-      Effect.as(Console.error(`The hot tier is not reachable: ${error.message}`), undefined)
+    const hot = yield* HotStore
+    return yield* hot.pendingCount.pipe(
+      Effect.catchTag("StoreUnavailable", (error) =>
+        Effect.as(Console.error(`The hot tier is not reachable: ${error.message}`), undefined)
+      )
     )
-  )
-})
+  })
 
 export const inspect = Command.make("inspect", { json: jsonOption }, (input) =>
   Effect.gen(function* () {
-    const inventory = yield* readDurableInventory
-    const pending = yield* sharedPendingCount
+    const ConfiguredLayer = yield* loadConfiguredLayer
+    const { redis } = yield* ConfiguredLayer.selection
+    const { inventory, pending } = yield* Effect.all({
+      inventory: readDurableInventory,
+      pending: sharedPendingCount(redis)
+    }).pipe(Effect.provide(ConfiguredLayer.portsLayer))
 
     if (input.json) {
       return yield* printJson({ records: inventory.records.map(recordJson), otherObjects: inventory.otherObjects, hotTierPending: pending ?? null })
     }
     if (inventory.records.length > 0) yield* Console.log(tableOf(inventory.records))
     yield* Console.error(summaryOf(inventory, pending))
-  }).pipe(Effect.provide(ConfiguredLayer.portsLayer))
+  })
 ).pipe(
   Command.withDescription(
     "Show metadata of every record in the durable tier without decrypting anything: draft key digests, seq, kind, status, created, saved and expiry times, size and key id; and the hot tier's pending count when the hot tier is Redis."

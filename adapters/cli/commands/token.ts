@@ -1,9 +1,8 @@
 import { Command, Options } from "@effect/cli"
 import { Console, Duration, Effect } from "effect"
 import { maxTokenLifetimeSeconds } from "../../http/auth/embeddedTokens.ts"
-import { issueToken } from "../../http/auth/issueToken.ts"
-import * as keyServices from "../../keyServices.ts"
 import { parseDurationOption } from "../durationOption.ts"
+import { loadTokenIssuer } from "../lazyModules.ts"
 import { ownerOption, parseOwner } from "../options.ts"
 
 const maxTtl = Duration.seconds(maxTokenLifetimeSeconds)
@@ -17,9 +16,9 @@ export const token = Command.make("token", { owner: ownerOption, ttl: ttlOption 
   Effect.gen(function* () {
     const owner = yield* parseOwner(input.owner)
     const ttl = yield* parseDurationOption("--ttl", input.ttl, maxTtl)
-    const jwt = yield* issueToken({ owner, ttlSeconds: Math.floor(Duration.toSeconds(ttl)) }).pipe(
-      Effect.provide(keyServices.layerConfig)
-    )
+
+    const { issueConfiguredToken } = yield* loadTokenIssuer
+    const jwt = yield* issueConfiguredToken(owner, Math.floor(Duration.toSeconds(ttl)))
     yield* Console.log(jwt)
   })
 ).pipe(

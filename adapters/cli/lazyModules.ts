@@ -1,0 +1,15 @@
+import { Effect } from "effect"
+
+/**
+ * Modules that only running commands need, loaded on first use. The adapters behind them
+ * (AWS SDK clients, ioredis, the HTTP server) take seconds of CPU to load, which `--help`,
+ * a usage error or `token` should not pay.
+ */
+
+export const loadConfiguredLayer = Effect.promise(() => import("../configuredLayer.ts"))
+
+export const loadServerStack = Effect.promise(() => import("./serverStack.ts"))
+
+export const loadStoreSetup = Effect.promise(() => import("./storeSetup.ts"))
+
+export const loadTokenIssuer = Effect.promise(() => import("./tokenIssuer.ts"))

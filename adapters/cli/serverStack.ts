@@ -1,0 +1,31 @@
+import { Effect, Layer } from "effect"
+import * as configuredLayer from "../configuredLayer.ts"
+import * as DataDirLock from "../filesystem/dataDirLock.ts"
+import * as TokenVerifiers from "../http/auth/tokenVerifierLayer.ts"
+import * as HttpServer from "../http/server/serverLayer.ts"
+import * as PersistOnShutdown from "../persistOnShutdown.ts"
+import * as WriteBehind from "../writeBehind.ts"
+
+/** The data directory lock, held as a server, when the embedded default is configured. */
+const embeddedLock = Layer.unwrapEffect(
+  Effect.map(configuredLayer.selection, ({ redis, s3 }) =>
+    !redis && !s3 ? DataDirLock.layerConfig("server") : Layer.empty
+  )
+)
+
+const describeStack = Layer.effectDiscard(
+  Effect.flatMap(configuredLayer.describeSelection, (selection) => Effect.logInfo(`Serving drafts with ${selection}.`))
+)
+
+// TODO: share one server stack with adapters/http/main.ts once that module exports it, so
+// `serve` and `npm start` cannot drift apart.
+// Layers release in reverse: the server stops taking requests, then the write-behind loop
+// stops, then every pending draft is persisted, the stores close, and the lock goes last.
+export const server = HttpServer.layerConfig.pipe(
+  Layer.provide(WriteBehind.layer),
+  Layer.provide(PersistOnShutdown.layerConfig),
+  Layer.provide(TokenVerifiers.layerConfig),
+  Layer.provide(describeStack),
+  Layer.provide(configuredLayer.layer),
+  Layer.provide(embeddedLock)
+)
