@@ -78,7 +78,8 @@ watchdog.unref()
 
 NodeRuntime.runMain(
   main.pipe(
-    Effect.timeoutFail({ duration: drillLimit, onTimeout: () => `drill did not finish within ${Duration.format(drillLimit)}` })
+    Effect.timeoutFail({ duration: drillLimit, onTimeout: () => `drill did not finish within ${Duration.format(drillLimit)}` }),
+    Effect.onInterrupt(() => Effect.sync(() => console.log("drill interrupted; its servers and processes are stopped")))
   ),
   {
     disablePrettyLogger: true,

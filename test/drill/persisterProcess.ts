@@ -9,6 +9,8 @@ import { type PersisterSettings, settingsVariable } from "./persisterSettings.ts
 export interface PersisterProcess {
   /** Waits for the first claim report made at or after `notBefore` (epoch ms) and returns how many drafts it claimed. */
   readonly claimsAfter: (notBefore: number) => Effect.Effect<number, Error>
+  /** Drafts claimed by the rounds reported at or after `since` (epoch ms). */
+  readonly claimedSince: (since: number) => number
   /** SIGKILL, then waits until the process has exited. */
   readonly kill: Effect.Effect<void>
 }
@@ -73,5 +75,8 @@ export const spawnPersister = (settings: PersisterSettings): Effect.Effect<Persi
         }
       })
 
-    return { claimsAfter, kill: Effect.promise(() => killNow(child)) }
+    const claimedSince = (since: number) =>
+      claims.filter((claim) => claim.at >= since).reduce((total, claim) => total + claim.count, 0)
+
+    return { claimsAfter, claimedSince, kill: Effect.promise(() => killNow(child)) }
   })

@@ -3,7 +3,7 @@ import { spawnPersister } from "./persisterProcess.ts"
 import type { DrillServers } from "./servers.ts"
 import type { DrillTimings, StackEndpoints } from "./stack.ts"
 
-/** What a fault sees of its scenario. */
+/** The parts of its scenario that a fault can use. */
 export interface FaultContext {
   readonly servers: DrillServers
   readonly endpoints: StackEndpoints
@@ -125,10 +125,13 @@ export const persisterKilled: Scenario = {
   prepare: ({ endpoints, note, startPersistingInstance, timings }) =>
     Effect.map(spawnPersister({ endpoints, timings, putDelayMillis: childPutDelayMillis }), (child) =>
       Effect.gen(function* () {
-        const held = yield* child.claimsAfter(Date.now() + 1_500)
+        yield* child.claimsAfter(Date.now() + 1_500)
         yield* after(200)
+
+        // A claim lasts at least as long as its put waits, so every claim of that window is still held.
+        const heldClaims = child.claimedSince(Date.now() - childPutDelayMillis)
         yield* child.kill
-        yield* note(`persisting child SIGKILLed while holding ${held} claims with puts in flight`)
+        yield* note(`persisting child SIGKILLed while holding at least ${heldClaims} claims, their puts in flight`)
 
         yield* startPersistingInstance
         yield* note("another instance runs the write-behind loop")
