@@ -121,7 +121,13 @@ export const runScenario = (scenario: Scenario, options: DrillOptions): Effect.E
       drainedSeconds,
       seconds: (Date.now() - started) / 1000,
       claimants,
-      notes: [...notes, ...logs.summary(LogLevel.Warning).filter((line) => !line.startsWith("ERROR"))],
+      notes: [
+        ...notes,
+        ...(ledger.counts.unverified > 0
+          ? [`${ledger.counts.unverified} flush or list results named versions no load had shown; they were not checked`]
+          : []),
+        ...logs.summary(LogLevel.Warning).filter((line) => !line.startsWith("ERROR"))
+      ],
       problems: ledger.problems
     } satisfies ScenarioRow
   })
