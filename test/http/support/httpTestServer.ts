@@ -22,9 +22,9 @@ import { StorageKeys } from "../../../programs/StorageKeys.ts"
 export interface HttpTestServerOptions {
   readonly config?: Partial<DraftsConfigShape>
   /** Replaces the embedded HS256 verifier, e.g. with a JWK set verifier. */
-  readonly verifier?: Layer.Layer<TokenVerifier>
+  readonly verifier?: Layer.Layer<TokenVerifier, unknown>
   /** Replaces the draft programs, e.g. with a double whose methods die. */
-  readonly drafts?: Layer.Layer<Drafts>
+  readonly drafts?: Layer.Layer<Drafts, unknown>
 }
 
 /** What a test needs to talk to a running server and to reach behind it. */
