@@ -27,8 +27,8 @@ export class NotDurable extends Schema.TaggedError<NotDurable>()("NotDurable", {
   override get message() {
     const detail = this.detail === undefined ? "" : ` ${this.detail}`
     return this.retained
-      ? `${this.subject} is in the hot tier but not yet durable; a running server persists it later, or run \`claim-drafts flush\` once the durable store is reachable.${detail}`
-      : `${this.subject} could not be made durable and is lost when this command exits, because the hot tier is in-memory; retry once the durable store is reachable.${detail}`
+      ? `${this.subject} reached the hot tier but not yet the durable tier. A running server persists the write later, or run \`claim-drafts flush\` once the durable store is reachable.${detail}`
+      : `${this.subject} could not be made durable. The hot tier is in-memory, so the write is lost when this command exits; retry once the durable store is reachable.${detail}`
   }
 }
 

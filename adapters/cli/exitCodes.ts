@@ -57,7 +57,7 @@ const rows: ReadonlyArray<readonly [number, string]> = [
   [ExitCode.integrity, "a stored draft failed its integrity check"],
   [ExitCode.setupIncomplete, "setup left protections missing or a setup step failed"],
   [ExitCode.configuration, "invalid configuration: an environment variable or the key file"],
-  [ExitCode.interrupted, "interrupted (Ctrl-C or SIGTERM)"]
+  [ExitCode.interrupted, "interrupted by Ctrl-C or SIGTERM (serve then shuts down cleanly and exits 0)"]
 ]
 
 /** The exit code table shown at the end of every `--help` page. */

@@ -2,8 +2,8 @@ import { Effect } from "effect"
 
 /**
  * Modules that only running commands need, loaded on first use. The adapters behind them
- * (AWS SDK clients, ioredis, the HTTP server) take seconds of CPU to load, which `--help`,
- * a usage error or `token` should not pay.
+ * (AWS SDK clients, ioredis, the HTTP server) take longer to load than the rest of the CLI
+ * together, which `--help` and usage errors should not pay.
  */
 
 export const loadConfiguredLayer = Effect.promise(() => import("../configuredLayer.ts"))

@@ -13,5 +13,5 @@ export const markSignalStopsCleanly = Effect.sync(() => {
   signalStopsCleanly = true
 })
 
-/** The exit code of a command that a signal interrupted. */
+/** Returns the exit code of a command that a signal interrupted. */
 export const interruptedExitCode = (): number => (signalStopsCleanly ? ExitCode.ok : ExitCode.interrupted)

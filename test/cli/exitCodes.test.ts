@@ -139,7 +139,8 @@ describe("claim-drafts durability", () => {
     const draftId = newDraftId()
     const result = await workspace.run(["put", "--owner", owner, draftId, "--create"], '{"a":1}')
     expect(result.code).toBe(6)
-    expect(result.stderr).toContain("could not be made durable and is lost when this command exits")
+    expect(result.stderr).toContain("could not be made durable")
+    expect(result.stderr).toContain("the write is lost when this command exits")
     expect(result.stdout).toBe("")
 
     const loaded = await workspace.run(["get", "--owner", owner, draftId])
