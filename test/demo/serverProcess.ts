@@ -51,7 +51,10 @@ const describeExit = (exit: ProcessExit): string =>
 /** The last lines of a child's output, for a failure report. */
 export const outputTail = (child: NodeChild, lines = 30): string => child.output().trimEnd().split("\n").slice(-lines).join("\n")
 
-/** Finds a loopback port that nothing listens on right now. */
+/**
+ * Finds a loopback port that nothing listens on right now.
+ * NOTE: another process may take the port before the server listens; the start then fails with the server's log.
+ */
 export const freeLoopbackPort: Effect.Effect<number> = Effect.promise(async () => {
   const server = createServer()
   server.listen(0, "127.0.0.1")
