@@ -25,6 +25,8 @@ export interface HttpTestServerOptions {
   readonly verifier?: Layer.Layer<TokenVerifier, unknown>
   /** Replaces the draft programs, e.g. with a double whose methods die. */
   readonly drafts?: Layer.Layer<Drafts, unknown>
+  /** Extra layers over the programs, such as the write-behind loop. */
+  readonly background?: Layer.Layer<never, never, Drafts>
 }
 
 /** What a test needs to talk to a running server and to reach behind it. */
@@ -94,7 +96,10 @@ export const startHttpTestServer = async (options: HttpTestServerOptions = {}): 
   const stack = Layer.mergeAll(drafts, StorageKeys.Default, options.verifier ?? EmbeddedTokenVerifier.layer).pipe(
     Layer.provideMerge(ports)
   )
-  const server = ServerLayer.layer({ host: "127.0.0.1", port: 0 }).pipe(Layer.provideMerge(stack))
+  const server = ServerLayer.layer({ host: "127.0.0.1", port: 0 }).pipe(
+    Layer.provide(options.background ?? Layer.empty),
+    Layer.provideMerge(stack)
+  )
   const runtime = ManagedRuntime.make(server.pipe(Layer.provide(Logger.replace(Logger.defaultLogger, capture))))
 
   const address = await runtime.runPromise(Effect.map(HttpServer.HttpServer, (bound) => bound.address))
