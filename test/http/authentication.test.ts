@@ -150,18 +150,18 @@ describe("issueToken", () => {
 
   it("rejects an invalid owner", async () => {
     const result = await issue({ owner: "not an owner" })
-    expect(Either.isLeft(result) && result.left._tag).toBe("InvalidId")
+    expect(Either.getOrThrow(Either.flip(result))._tag).toBe("InvalidId")
   })
 
   it("rejects lifetimes out of range", async () => {
     for (const ttlSeconds of [0, -5, 1.5, 31 * 24 * 3600]) {
       const result = await issue({ owner: "claimant-issued", ttlSeconds })
-      expect(Either.isLeft(result) && result.left._tag, String(ttlSeconds)).toBe("InvalidTokenLifetime")
+      expect(Either.getOrThrow(Either.flip(result))._tag, String(ttlSeconds)).toBe("InvalidTokenLifetime")
     }
   })
 
   it("fails without a token signing secret", async () => {
     const result = await issue({ owner: "claimant-issued" }, { ...secrets, tokenSigningSecret: Option.none() })
-    expect(Either.isLeft(result) && result.left._tag).toBe("KeyConfigError")
+    expect(Either.getOrThrow(Either.flip(result))._tag).toBe("KeyConfigError")
   })
 })

@@ -18,7 +18,7 @@ afterAll(() => server.close())
 /** A JSON object of exactly `bytes` bytes. */
 const documentOf = (bytes: number) => `{"filler":"${"x".repeat(bytes - 13)}"}`
 
-/** A body of `total` bytes sent in `chunk`-byte pieces without Content-Length (chunked). */
+/** Builds a body of `total` bytes sent in `chunk`-byte pieces without Content-Length (chunked). */
 const chunkedBody = (total: number, chunk = 256) => {
   let sent = 0
   return new ReadableStream<Uint8Array>({
@@ -111,13 +111,13 @@ describe("request body limit", () => {
 
   it("rejects a declared Content-Length before the body arrives", async () => {
     // Declares 100 MB but sends only a few bytes and never ends the body: only a server that
-    // judges the header alone can answer.
+    // judges the header alone can respond.
     const status = await statusOfUnfinishedPut({ "content-length": String(100 * 1024 * 1024) }, '{"filler":"')
     expect(status).toBe(413)
   })
 
   it("rejects a chunked body once it passes the limit", async () => {
-    // Sends twice the limit and never ends the body: the answer must come from counting.
+    // Sends twice the limit and never ends the body: the response must come from counting.
     const status = await statusOfUnfinishedPut({}, "x".repeat(maxDocumentBytes * 2))
     expect(status).toBe(413)
   })

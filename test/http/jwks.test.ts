@@ -89,14 +89,14 @@ describe("JWK set from a file", () => {
     await writeFile(file, JSON.stringify({ keys: [{ ...(await exportJWK(signingKey)), kid: "leaked" }] }))
 
     const result = await Effect.runPromise(Effect.either(JwksTokenVerifier.make({ source: { _tag: "File", path: file }, rules })))
-    expect(Either.isLeft(result) && result.left.message).toContain("private or symmetric keys")
+    expect(Either.getOrThrow(Either.flip(result)).message).toContain("private or symmetric keys")
   })
 
   it("rejects a missing file", async () => {
     const result = await Effect.runPromise(
       Effect.either(JwksTokenVerifier.make({ source: { _tag: "File", path: join(directory, "absent.json") }, rules }))
     )
-    expect(Either.isLeft(result) && result.left._tag).toBe("KeyConfigError")
+    expect(Either.getOrThrow(Either.flip(result))._tag).toBe("KeyConfigError")
   })
 })
 
@@ -201,7 +201,7 @@ describe("JWK set settings", () => {
   for (const [name, env, expected] of rejected) {
     it(`reject ${name}`, async () => {
       const result = await settingsFrom(env)
-      expect(Either.isLeft(result) && result.left.message).toContain(expected)
+      expect(Either.getOrThrow(Either.flip(result)).message).toContain(expected)
     })
   }
 })

@@ -9,9 +9,9 @@ const decodeErrorRef = "#/components/schemas/HttpApiDecodeError"
 
 /**
  * Removes HttpApi's built-in decode error from the document. Every API carries it as a 400
- * response, but here no request is decoded by schema (path and header schemas accept any
- * string, bodies are read by the handlers), so every 400 is a `BadRequestProblem` and an
- * endpoint that declares none returns no 400 at all.
+ * response, but no request here is decoded by schema: path and header schemas accept any
+ * string, and the handlers read bodies themselves. So every 400 is a `BadRequestProblem`, and
+ * an endpoint that declares none returns no 400 at all.
  */
 const removeDecodeError = (spec: Spec): Spec => {
   for (const operations of Object.values<Spec>(spec.paths ?? {})) {

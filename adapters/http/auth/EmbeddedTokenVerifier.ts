@@ -11,7 +11,7 @@ export const make = (secret: Redacted.Redacted<Uint8Array>): TokenVerifierShape 
   verify: (token) => verifyJwt(token, Redacted.value(secret), embeddedTokenRules, false)
 })
 
-/** The token signing secret of `Secrets`, or a configuration error that says where to set it. */
+/** The token signing secret of `Secrets`, or a configuration error that names where to set it. */
 export const signingSecret = Effect.flatMap(Secrets, (secrets) =>
   Option.match(secrets.tokenSigningSecret, {
     onNone: () =>

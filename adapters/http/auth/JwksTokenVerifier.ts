@@ -12,7 +12,7 @@ const fetchTimeoutMillis = 5_000
 const isKeySet = (value: unknown): value is JSONWebKeySet =>
   typeof value === "object" && value !== null && Array.isArray((value as { keys?: unknown }).keys)
 
-/** A verification key set must not hold private or shared keys: whoever reads it could mint tokens. */
+/** Checks for private or shared keys, which must not be in a verification key set because anyone who reads it could mint tokens. */
 const holdsSecretMaterial = (keySet: JSONWebKeySet): boolean =>
   keySet.keys.some((key) => "d" in key || key.kty === "oct")
 
@@ -35,8 +35,8 @@ const readKeySetFile = (path: string): Effect.Effect<JSONWebKeySet, KeyConfigErr
       try: () => JSON.parse(text) as unknown,
       catch: () => fileError(path, "the file is not valid JSON")
     })
-    if (!isKeySet(parsed)) return yield* fileError(path, "the file holds no \"keys\" array")
-    if (holdsSecretMaterial(parsed)) return yield* fileError(path, "the key set holds private or symmetric keys")
+    if (!isKeySet(parsed)) return yield* fileError(path, "the \"keys\" array is missing")
+    if (holdsSecretMaterial(parsed)) return yield* fileError(path, "the key set contains private or symmetric keys")
     return parsed
   })
 

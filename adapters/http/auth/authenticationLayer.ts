@@ -1,6 +1,7 @@
 import { HttpServerRequest } from "@effect/platform"
 import { Effect, Layer } from "effect"
 import type { OwnerId } from "../../../domain/ids.ts"
+import { makeLogThrottle, unavailableLogWindowMillis } from "../problems/logThrottle.ts"
 import { makeProblem, type ServiceUnavailableProblem, type UnauthorizedProblem } from "../problems/Problem.ts"
 import { setResponseHeader } from "../problems/responseHeaders.ts"
 import { Authentication } from "./Authentication.ts"
@@ -24,6 +25,7 @@ export const layer: Layer.Layer<Authentication, never, TokenVerifier> = Layer.ef
   Authentication,
   Effect.gen(function* () {
     const verifier = yield* TokenVerifier
+    const throttled = makeLogThrottle(unavailableLogWindowMillis)
 
     const authenticate: Effect.Effect<
       OwnerId,
@@ -47,7 +49,7 @@ export const layer: Layer.Layer<Authentication, never, TokenVerifier> = Layer.ef
         Effect.catchTags({
           TokenRejected: (error) => unauthorized(error.message, "invalid_token"),
           TokenKeysUnavailable: (error) =>
-            Effect.logWarning("Fetching the token key set failed; the request got 503.", error.cause).pipe(
+            throttled("token-keys", Effect.logWarning("Fetching the token key set failed; the request got 503.", error.cause)).pipe(
               Effect.zipRight(setResponseHeader("retry-after", String(error.retryAfterSeconds))),
               Effect.zipRight(Effect.fail(makeProblem("token-keys-unavailable", error.message)))
             )

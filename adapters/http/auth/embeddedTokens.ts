@@ -14,5 +14,5 @@ export const embeddedTokenRules: TokenRules = {
 /** Lifetime of an issued token when the caller names none, in seconds (1 hour). */
 export const defaultTokenLifetimeSeconds = 60 * 60
 
-/** Longest lifetime `issueToken` grants, in seconds (30 days). */
+/** Maximum lifetime `issueToken` grants, in seconds (30 days). */
 export const maxTokenLifetimeSeconds = 30 * 24 * 60 * 60

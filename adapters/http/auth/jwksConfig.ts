@@ -15,7 +15,7 @@ export const asymmetricAlgorithms = [
 
 const defaultAlgorithms = ["RS256", "ES256"]
 
-/** Where token keys come from in production, and the claims every token must carry. */
+/** The source of token keys in production, and the claims every token must carry. */
 export type JwksSource =
   | { readonly _tag: "Url"; readonly url: URL }
   | { readonly _tag: "File"; readonly path: string }

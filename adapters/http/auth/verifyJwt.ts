@@ -4,7 +4,7 @@ import { decodeOwnerId, type OwnerId } from "../../../domain/ids.ts"
 import { classifyJoseError } from "./joseErrors.ts"
 import { TokenRejected, type TokenKeysUnavailable } from "./TokenVerifier.ts"
 
-/** What a token must satisfy besides its signature. */
+/** Claims and algorithms a token must satisfy besides its signature. */
 export interface TokenRules {
   /** Allowed `alg` header values; `none` is never among them. */
   readonly algorithms: ReadonlyArray<string>

@@ -17,8 +17,8 @@ const mergePatchType = "application/merge-patch+json"
 
 /**
  * The draft endpoints over the `Drafts` programs. Every handler is raw: bodies are read with
- * a byte limit and checked media type here, because HttpApi's own payload decoding knows
- * neither and closes the connection on an oversized body without answering.
+ * a byte limit and a checked media type here, because HttpApi's own payload decoding has
+ * neither and closes the connection on an oversized body without a response.
  */
 export const layer: Layer.Layer<
   HttpApiGroup.ApiGroup<"claim-drafts", "drafts">,

@@ -7,7 +7,7 @@ import { ClaimDraftsApi } from "../api/ClaimDraftsApi.ts"
 import { makeProblem } from "../problems/Problem.ts"
 import { setResponseHeader } from "../problems/responseHeaders.ts"
 
-/** How long each tier may take to answer a readiness probe. */
+/** Time each tier may take to respond to a readiness probe. */
 const probeTimeout = Duration.seconds(2)
 
 /** Seconds an orchestrator should wait before probing again after a failure. */

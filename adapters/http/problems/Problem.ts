@@ -105,7 +105,7 @@ const problemClasses: ReadonlyArray<new (...args: never) => Problem> = Object.va
 
 export const isProblem = (value: unknown): value is Problem => problemClasses.some((problemClass) => value instanceof problemClass)
 
-/** Builds the problem of `kind`; `detail` must name fields and rules, never a draft's values. */
+/** Builds the problem of `kind`. The `detail` must name fields and rules, never a draft's values. */
 export const makeProblem = <K extends ProblemKind>(kind: K, detail: string): ProblemOf<K> => {
   const { status, title } = problemTypes[kind]
   const problemClass = classByStatus[status] as unknown as new (props: {

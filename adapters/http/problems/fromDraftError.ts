@@ -23,10 +23,13 @@ import {
   type PreconditionRequiredProblem,
   type ServiceUnavailableProblem
 } from "./Problem.ts"
+import { makeLogThrottle, unavailableLogWindowMillis } from "./logThrottle.ts"
 import { setResponseHeader } from "./responseHeaders.ts"
 
 /** Log items for an optional cause, so an absent one does not print as "undefined". */
 const causeItems = (cause: unknown): ReadonlyArray<unknown> => (cause === undefined ? [] : [cause])
+
+const throttled = makeLogThrottle(unavailableLogWindowMillis)
 
 const retryAfter = (seconds: number) => setResponseHeader("retry-after", String(Math.max(1, Math.ceil(seconds))))
 
@@ -52,7 +55,8 @@ export type ProblemForDraftError<E> = E extends InvalidId | InvalidDocument
 /**
  * Fails with the problem a draft program's error maps to. The detail is the error's
  * message, which names the field and rule and never a draft value. Server-side failures are
- * logged here, without ids: the programs already log the draft key digest where they know it.
+ * logged here without ids (the programs log the draft key digest where they know it), and
+ * 503 warnings at most once per window, so an outage does not flood the log.
  */
 export const failWithProblem = <E extends DraftError>(error: E): Effect.Effect<never, ProblemForDraftError<E>> =>
   failWithAnyProblem(error) as Effect.Effect<never, ProblemForDraftError<E>>
@@ -79,14 +83,22 @@ const failWithAnyProblem = (error: DraftError) => {
         Effect.zipRight(Effect.fail(makeProblem("integrity-failure", error.message)))
       )
     case "KeyUnavailable":
-      return Effect.logWarning("The key service failed; the request got 503.", ...causeItems(error.cause)).pipe(
-        Effect.annotateLogs({ method: error.method }),
+      return throttled(
+        `key:${error.method}`,
+        Effect.logWarning("The key service failed; the request got 503.", ...causeItems(error.cause)).pipe(
+          Effect.annotateLogs({ method: error.method })
+        )
+      ).pipe(
         Effect.zipRight(retryAfter(error.retryAfterSeconds)),
         Effect.zipRight(Effect.fail(makeProblem("key-unavailable", error.message)))
       )
     case "StoreUnavailable":
-      return Effect.logWarning("A store failed; the request got 503.", ...causeItems(error.cause)).pipe(
-        Effect.annotateLogs({ tier: error.tier, method: error.method }),
+      return throttled(
+        `store:${error.tier}:${error.method}`,
+        Effect.logWarning("A store failed; the request got 503.", ...causeItems(error.cause)).pipe(
+          Effect.annotateLogs({ tier: error.tier, method: error.method })
+        )
+      ).pipe(
         Effect.zipRight(retryAfter(error.retryAfterSeconds)),
         Effect.zipRight(Effect.fail(makeProblem("store-unavailable", error.message)))
       )

@@ -27,7 +27,7 @@ export const toProblem = <A, E extends HandlerFailure, R>(
       return Effect.fail(makeProblem("invalid-document", `The request body is invalid: ${error.reason}.`))
     }
     if (error._tag === "WriteConflict") {
-      // Only deleting all drafts lets this escape, after its retries lost to concurrent saves.
+      // Only deleting all drafts lets this escape, after its retries lose to concurrent saves.
       return Effect.fail(
         makeProblem("write-conflict", "Concurrent saves kept replacing a draft during the request; retry it.")
       )

@@ -12,7 +12,7 @@ export type EntityTagList =
 
 const listItem = /\s*(W\/)?("[\x21\x23-\x7e\x80-\xff]*")\s*(?:,|$)/y
 
-/** Parses `*` or a comma-separated list of entity tags; anything else is malformed. */
+/** Parses `*` or a comma-separated list of entity tags. Anything else is malformed. */
 export const parseEntityTagList = (value: string): EntityTagList => {
   if (value.trim() === "*") return { _tag: "Any" }
 

@@ -57,7 +57,7 @@ const rejectIfNoneMatch = (headers: Headers.Headers, endpoint: string): Effect.E
         makeProblem("invalid-header", `If-None-Match is not accepted by ${endpoint}: send If-Match with the draft's current ETag.`)
       )
 
-/** PUT: `If-None-Match: *` creates, `If-Match: "<etag>"` replaces that version; one of them is required. */
+/** Reads the precondition of a PUT: `If-None-Match: *` creates and `If-Match: "<etag>"` replaces that version. One of them is required. */
 type WritePreconditionFailure =
   | BadRequestProblem
   | PreconditionFailedProblem
@@ -89,7 +89,7 @@ export const savePrecondition = (headers: Headers.Headers): Effect.Effect<Precon
     return Replace(ifMatch.etag)
   })
 
-/** PATCH and submit: `If-Match: "<etag>"` is required. */
+/** Reads the precondition of a PATCH or a submit, which require `If-Match: "<etag>"`. */
 export const replacePrecondition = (
   headers: Headers.Headers,
   endpoint: string
@@ -103,7 +103,7 @@ export const replacePrecondition = (
     return Replace(ifMatch.etag)
   })
 
-/** DELETE: `If-Match` is optional; absent or `*` deletes whatever version is current. */
+/** Reads the optional `If-Match` of a DELETE. Absent or `*` deletes whatever version is current. */
 export const deleteEtag = (
   headers: Headers.Headers
 ): Effect.Effect<string | undefined, BadRequestProblem | PreconditionFailedProblem> =>

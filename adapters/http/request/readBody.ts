@@ -13,8 +13,8 @@ const utf8 = new TextDecoder("utf-8", { fatal: true })
 
 /**
  * Collects the body until it ends or exceeds `maxBytes`. Past the limit the collected chunks
- * are dropped and the rest of the body is read and discarded, not buffered: answering 413
- * while the client is still sending and then closing the socket would make the client see a
+ * are dropped and the rest of the body is read and discarded, not buffered. Closing the
+ * socket right after the 413 while the client is still sending would make the client see a
  * reset instead of the 413. Node's `requestTimeout` bounds how long a client can keep sending.
  */
 const collect = (incoming: IncomingMessage, maxBytes: number): Effect.Effect<Buffer, DraftTooLarge | BodyAborted> =>
@@ -61,8 +61,8 @@ const collect = (incoming: IncomingMessage, maxBytes: number): Effect.Effect<Buf
 
 /**
  * Reads a request body as UTF-8 text of at most `maxBytes` bytes. A Content-Length above the
- * limit is rejected before any byte is read; a body without one (chunked) is counted as it
- * arrives. Invalid UTF-8 is an invalid document, since JSON text must be UTF-8 (RFC 8259).
+ * limit is rejected before any byte is read, and a body without one (chunked) is counted as
+ * it arrives. Invalid UTF-8 is an invalid document, since JSON text must be UTF-8 (RFC 8259).
  */
 export const readBodyText = (
   request: HttpServerRequest.HttpServerRequest,

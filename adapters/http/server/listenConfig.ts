@@ -1,6 +1,6 @@
 import { Config } from "effect"
 
-/** Where the server listens. */
+/** Address and port the server listens on. */
 export interface ListenOptions {
   /** HOST, default 127.0.0.1: loopback until a deployment opts in to more. */
   readonly host: string

@@ -9,8 +9,8 @@ const problemResponse = (kind: ProblemKind, detail: string) => {
 }
 
 /**
- * The name and stack frames of a defect without its message: V8 messages can quote input
- * (JSON.parse does), and input here may be a claim.
+ * Returns the name and stack frames of a defect without its message, because V8 messages
+ * can quote input (JSON.parse does) and input here may be a claim.
  */
 const describeDefect = (defect: unknown): string => {
   if (!(defect instanceof Error)) return typeof defect
@@ -26,10 +26,10 @@ const protectiveHeaders = HttpApp.appendPreResponseHandler((_request, response) 
 )
 
 /**
- * API-wide middleware: answers an unknown route with a 404 problem, and a defect with a 500
- * problem after logging the defect's name and frames, never the request. Problems from the
- * handlers pass on to HttpApi's error encoding; an interrupted request (the client left) has
- * no one to answer.
+ * Adds API-wide middleware. An unknown route gets a 404 problem, and a defect gets a 500
+ * problem after the defect's name and frames are logged, never the request. Problems from
+ * the handlers pass on to HttpApi's error encoding. An interrupted request (the client left)
+ * gets no response.
  */
 export const layer = HttpApiBuilder.middleware((app) =>
   Effect.zipRight(protectiveHeaders, app).pipe(
