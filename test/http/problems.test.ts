@@ -263,6 +263,26 @@ describe("500 integrity failure", () => {
   })
 })
 
+describe("503 key service unavailable", () => {
+  it("answers a save without a data key with Retry-After", async () => {
+    const fresh = await startHttpTestServer()
+    try {
+      const freshToken = await fresh.tokenFor(owner)
+      fresh.setKeyServiceFailing(true)
+      const reply = await send(fresh, "PUT", `/v1/drafts/${newDraftId()}`, { token: freshToken, headers: createHeaders, body: "{}" })
+
+      expect(expectProblem(reply, 503, "key-unavailable").detail).toContain("key service")
+      expect(reply.headers.get("retry-after")).toBe("2")
+
+      fresh.setKeyServiceFailing(false)
+      const retried = await send(fresh, "PUT", `/v1/drafts/${newDraftId()}`, { token: freshToken, headers: createHeaders, body: "{}" })
+      expect(retried.status).toBe(201)
+    } finally {
+      await fresh.close()
+    }
+  })
+})
+
 describe("503 store unavailable", () => {
   it("answers a save while the hot tier fails", async () => {
     await server.failNextHotCalls(10)

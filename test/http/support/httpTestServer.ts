@@ -12,10 +12,12 @@ import { DurableStoreLoss } from "../../../adapters/memory/DurableStoreLoss.ts"
 import { HotStoreLoss } from "../../../adapters/memory/HotStoreLoss.ts"
 import * as MemoryDurableStore from "../../../adapters/memory/MemoryDurableStore.ts"
 import * as MemoryHotStore from "../../../adapters/memory/MemoryHotStore.ts"
+import { KeyUnavailable } from "../../../domain/errors.ts"
 import { Drafts } from "../../../programs/Drafts.ts"
 import { DraftsConfig, type DraftsConfigShape } from "../../../programs/DraftsConfig.ts"
 import { DurableStore } from "../../../programs/ports/DurableStore.ts"
 import { HotStore } from "../../../programs/ports/HotStore.ts"
+import { KeyProvider } from "../../../programs/ports/KeyProvider.ts"
 import { Secrets } from "../../../programs/ports/Secrets.ts"
 import { StorageKeys } from "../../../programs/StorageKeys.ts"
 
@@ -43,6 +45,8 @@ export interface HttpTestServer {
   readonly failNextDurableCalls: (count: number) => Promise<void>
   /** Drops the failures still owed by both tiers. */
   readonly clearFaults: () => Promise<void>
+  /** Makes the key service fail every request for a new data key with KeyUnavailable, or stop failing. */
+  readonly setKeyServiceFailing: (failing: boolean) => void
   /** Runs an effect with the server's stores, storage keys and programs, to look behind the API. */
   readonly run: <A, E>(
     effect: Effect.Effect<A, E, HotStore | DurableStore | StorageKeys | Drafts | HotStoreLoss | DurableStoreLoss>
@@ -86,12 +90,26 @@ export const startHttpTestServer = async (options: HttpTestServerOptions = {}): 
     development: false
   })
 
+  // The keyring stands in for a key service that can be switched off, as an unreachable KMS is.
+  let keyServiceFailing = false
+  const switchableKeys = Layer.effect(
+    KeyProvider,
+    Effect.map(KeyProvider, (inner) => ({
+      generateDataKey: Effect.suspend(() =>
+        keyServiceFailing
+          ? Effect.fail(new KeyUnavailable({ method: "generateDataKey", retryAfterSeconds: 2 }))
+          : inner.generateDataKey
+      ),
+      unwrapDataKey: inner.unwrapDataKey
+    }))
+  ).pipe(Layer.provideMerge(keyring))
+
   const logs: Array<string> = []
   const capture = Logger.make((entry) => {
     logs.push(Logger.logfmtLogger.log(entry))
   })
 
-  const ports = Layer.mergeAll(faultyMemoryStores, keyring, DraftsConfig.layer(options.config ?? {}))
+  const ports = Layer.mergeAll(faultyMemoryStores, switchableKeys, DraftsConfig.layer(options.config ?? {}))
   const drafts = options.drafts ?? Drafts.layer
   const stack = Layer.mergeAll(drafts, StorageKeys.Default, options.verifier ?? EmbeddedTokenVerifier.layer).pipe(
     Layer.provideMerge(ports)
@@ -120,6 +138,9 @@ export const startHttpTestServer = async (options: HttpTestServerOptions = {}): 
     signingSecret,
     failNextHotCalls: (count) => Effect.runPromise(context.hotFaults.failNext(count)),
     failNextDurableCalls: (count) => Effect.runPromise(context.durableFaults.failNext(count)),
+    setKeyServiceFailing: (failing) => {
+      keyServiceFailing = failing
+    },
     clearFaults: () => Effect.runPromise(Effect.zipRight(context.hotFaults.clear, context.durableFaults.clear)),
     run: (effect) => runtime.runPromise(effect),
     logs,
