@@ -29,6 +29,8 @@ export type ServerRequirements = Drafts | DraftsConfig | HotStore | DurableStore
  * Serves the API, /openapi.json and /docs (Swagger UI) with Node's HTTP server, and exposes
  * the bound server so callers that listen on port 0 can read the port.
  */
+// NOTE: Effect's HTTP tracer sets url.full and url.path, which contain the draft id, on each
+// request span. No tracer exports spans today; one that does should drop those attributes.
 export const layer = (
   listen: ListenOptions
 ): Layer.Layer<HttpServer.HttpServer, ServeError, ServerRequirements> =>
