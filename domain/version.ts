@@ -12,3 +12,13 @@ export const etagOf = (header: Pick<RecordHeader, "seq" | "revision">): string =
 const strongTag = /^"[\x21\x23-\x7e]*"$/
 
 export const isStrongEtag = (value: string): boolean => strongTag.test(value)
+
+/**
+ * The seq of a new write: one more than the version it replaces, and never less than the
+ * write's time in epoch milliseconds (a hybrid logical clock). A version persisted late by a
+ * stalled instance was created before any write that follows a hot-tier loss, so its seq is
+ * lower and it can never replace, or sort above, a version written after the loss.
+ * NOTE: this ordering assumes instance clocks agree to within the time between a save and
+ * the next save that follows a hot-tier loss (normally seconds).
+ */
+export const nextSeq = (previousSeq: number | undefined, now: number): number => Math.max((previousSeq ?? 0) + 1, now)

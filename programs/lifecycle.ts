@@ -4,6 +4,7 @@ import type { OwnerId } from "../domain/ids.ts"
 import { type DraftKey, draftKeyString } from "../domain/keys.ts"
 import { decodeRecord } from "../domain/record.ts"
 import { isExpired, submittedExpiry } from "../domain/retention.ts"
+import { nextSeq } from "../domain/version.ts"
 import { now, openPayload, requireLive, retentionPolicy, versionOf } from "./context.ts"
 import { type CurrentRecord, readCurrent } from "./current.ts"
 import { parseVersionPath } from "./durablePaths.ts"
@@ -65,7 +66,7 @@ export const submit = (request: SubmitRequest) =>
 
     const fields = {
       kind: "submitted" as const,
-      seq: record.decoded.header.seq + 1,
+      seq: nextSeq(record.decoded.header.seq, time),
       createdAt: record.decoded.header.createdAt,
       savedAt: time,
       expiresAt: submittedExpiry(policy, time)
@@ -93,7 +94,7 @@ const deleteKey = (key: DraftKey, record: CurrentRecord, current: Option.Option<
     const header = record.decoded.header
     const fields = {
       kind: "tombstone" as const,
-      seq: header.seq + 1,
+      seq: nextSeq(header.seq, time),
       createdAt: header.createdAt,
       savedAt: time,
       expiresAt: Math.max(header.createdAt + policy.maxAgeMillis, header.expiresAt)

@@ -4,6 +4,7 @@ import { DraftNotFound, DraftSubmitted, DraftTooLarge, PreconditionFailed } from
 import type { DraftId } from "../domain/ids.ts"
 import type { DraftKey } from "../domain/keys.ts"
 import { draftExpiry } from "../domain/retention.ts"
+import { nextSeq } from "../domain/version.ts"
 import { applyMergePatch } from "../domain/mergePatch.ts"
 import { readCurrent, type CurrentRecord } from "./current.ts"
 import { eitherToEffect, now, openPayload, retentionPolicy, versionOf } from "./context.ts"
@@ -54,7 +55,7 @@ const writeNext = <E extends { readonly _tag: string }, R>(
     const createdAt = live?.decoded.header.createdAt ?? time
     const fields = {
       kind: "draft" as const,
-      seq: Option.isSome(current) ? current.value.decoded.header.seq + 1 : 1,
+      seq: nextSeq(Option.isSome(current) ? current.value.decoded.header.seq : undefined, time),
       createdAt,
       savedAt: time,
       expiresAt: draftExpiry(policy, createdAt, time)

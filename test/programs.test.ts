@@ -733,10 +733,12 @@ describe("write-behind", () => {
       yield* advance(second)
       yield* stack.drafts.persistPending
 
+      // A seq is never below its write's time in milliseconds, so the persisted versions, the
+      // saves at 29 s (due at the 30 s max delay) and at 59 s, carry those times as their seq.
       expect(stack.durablePuts).toHaveLength(2)
       const key = stack.keyOf(alice, firstId)
-      expect(stack.durablePuts).toEqual([versionPath(key, 30, "draft"), versionPath(key, 60, "draft")])
-      expect(yield* durablePaths(stack, key)).toEqual([versionPath(key, 60, "draft")])
+      expect(stack.durablePuts).toEqual([versionPath(key, 29 * second, "draft"), versionPath(key, 59 * second, "draft")])
+      expect(yield* durablePaths(stack, key)).toEqual([versionPath(key, 59 * second, "draft")])
     }))
 
   it.scoped("a full pending set rejects new drafts with StoreUnavailable", () =>

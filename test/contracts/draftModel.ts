@@ -204,7 +204,7 @@ export class DraftModel {
     return {
       kind: "draft",
       document,
-      seq: (current?.version.seq ?? 0) + 1,
+      seq: Math.max((current?.version.seq ?? 0) + 1, this.now),
       createdAt,
       savedAt: this.now,
       expiresAt: Math.min(this.now + this.idle, createdAt + this.maxAge)
@@ -310,7 +310,7 @@ export class DraftModel {
     const tombstone = this.planWrite(draft, {
       kind: "tombstone",
       document: "",
-      seq: header.seq + 1,
+      seq: Math.max(header.seq + 1, this.now),
       createdAt: header.createdAt,
       savedAt: this.now,
       expiresAt: Math.max(header.createdAt + this.maxAge, header.expiresAt)
@@ -333,7 +333,7 @@ export class DraftModel {
     const planned = this.planWrite(draft, {
       kind: "submitted",
       document: live.version.document,
-      seq: live.version.seq + 1,
+      seq: Math.max(live.version.seq + 1, this.now),
       createdAt: live.version.createdAt,
       savedAt: this.now,
       expiresAt: this.now + this.grace

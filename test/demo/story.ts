@@ -45,13 +45,16 @@ const checkDocument = (step: string, loaded: DraftDocument, seed: number, pageCo
     `the document differs from the claim after ${pageCount} pages`
   )
 
-/** Saves one page as a merge patch and checks that it became the next version. */
+/** The seq an ETag names: strong ETags read `"<seq>-<revision>"`. */
+const seqOf = (etag: string): number => Number(etag.slice(1).split("-")[0])
+
+/** Saves one page as a merge patch and checks that it became a newer version. */
 const savePage = (client: ClaimantClient, pages: ReadonlyArray<PagePatch>, number: number, etag: string, label = "") =>
   Effect.gen(function* () {
     const page = pageAt(pages, number)
     const reply = yield* client.patch(`${label}PATCH page ${number} ${page.page}`, etag, page.patch)
     const version = yield* expectVersion(reply, 200)
-    yield* check(reply.step, version.seq === number, `expected seq ${number}, got ${version.seq}`)
+    yield* check(reply.step, version.seq > seqOf(etag), `expected a seq above ${seqOf(etag)}, got ${version.seq}`)
     yield* printRow(versionRow(reply, version))
     return version.etag
   })
@@ -85,7 +88,7 @@ const fillBeforeRestart = (browser: ClaimantClient, pages: ReadonlyArray<PagePat
   Effect.gen(function* () {
     const created = yield* browser.create(`PUT page 1 ${pageAt(pages, 1).page} (If-None-Match: *)`, pageAt(pages, 1).patch)
     const createdVersion = yield* expectVersion(created, 201)
-    yield* check(created.step, createdVersion.seq === 1, `expected seq 1, got ${createdVersion.seq}`)
+    yield* check(created.step, createdVersion.seq >= 1, `expected a positive seq, got ${createdVersion.seq}`)
     yield* printRow(versionRow(created, createdVersion))
     let etag = yield* savePage(browser, pages, 2, createdVersion.etag)
 
@@ -96,7 +99,7 @@ const fillBeforeRestart = (browser: ClaimantClient, pages: ReadonlyArray<PagePat
     const stale = yield* browser.patch(`tab B: PATCH page 8 ${union.page}, old ETag`, opened.etag, union.patch)
     yield* expectPreconditionFailed(stale)
     yield* printRow(statusRow(stale))
-    yield* printNote(`If-Match ${opened.etag} names seq ${opened.seq}, but tab A has saved up to seq 7; nothing changed`)
+    yield* printNote(`If-Match ${opened.etag} names seq ${opened.seq}, but tab A has saved up to seq ${seqOf(etag)}; nothing changed`)
 
     const reloaded = yield* expectLoaded(yield* browser.load("tab B: GET (reload)"))
     yield* check("tab B: GET (reload)", reloaded.etag === etag, "the reload did not return the version tab A saved last")
