@@ -35,7 +35,9 @@ const isoTime = (description: string) =>
 export const DraftVersionJson = Schema.Struct({
   draftId: Schema.String,
   etag: Schema.String.annotations({ description: "Strong ETag of this version; send it in If-Match to replace it." }),
-  seq: Schema.Int.annotations({ description: "Write sequence number, 1 for the first save." }),
+  seq: Schema.Int.annotations({
+    description: "Write sequence number: higher for every later write of the draft, and never below the write time in epoch milliseconds."
+  }),
   state: Schema.Literal("draft", "submitted"),
   createdAt: isoTime("Time of the first save."),
   savedAt: isoTime("Time of this write; for a submitted draft, the submission time."),
