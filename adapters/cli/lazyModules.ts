@@ -8,7 +8,7 @@ import { Effect } from "effect"
 
 export const loadConfiguredLayer = Effect.promise(() => import("../configuredLayer.ts"))
 
-export const loadServerStack = Effect.promise(() => import("./serverStack.ts"))
+export const loadServerStack = Effect.promise(() => import("../http/serverStack.ts"))
 
 export const loadStoreSetup = Effect.promise(() => import("./storeSetup.ts"))
 

@@ -1,10 +1,10 @@
 import { Effect, Layer } from "effect"
 import * as configuredLayer from "../configuredLayer.ts"
 import * as DataDirLock from "../filesystem/dataDirLock.ts"
-import * as TokenVerifiers from "../http/auth/tokenVerifierLayer.ts"
-import * as HttpServer from "../http/server/serverLayer.ts"
 import * as PersistOnShutdown from "../persistOnShutdown.ts"
 import * as WriteBehind from "../writeBehind.ts"
+import * as TokenVerifiers from "./auth/tokenVerifierLayer.ts"
+import * as HttpServer from "./server/serverLayer.ts"
 
 /** The data directory lock, held as a server, when the embedded default is configured. */
 const embeddedLock = Layer.unwrapEffect(
@@ -17,9 +17,7 @@ const describeStack = Layer.effectDiscard(
   Effect.flatMap(configuredLayer.describeSelection, (selection) => Effect.logInfo(`Serving drafts with ${selection}.`))
 )
 
-// TODO: share one server stack with adapters/http/main.ts once that module exports it, so
-// `serve` and `npm start` cannot drift apart.
-// Layers release in reverse: the server stops taking requests, then the write-behind loop
+// The one server stack of `npm start` and `claim-drafts serve`. Layers release in reverse: the server stops taking requests, then the write-behind loop
 // stops, then every pending draft is persisted, the stores close, and the lock goes last.
 export const server = HttpServer.layerConfig.pipe(
   Layer.provide(WriteBehind.layer),
