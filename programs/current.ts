@@ -88,14 +88,19 @@ export const readHot = (
 /**
  * Reads the newest record of a draft: the hot tier, else the durable tier. The hot tier holds
  * every version newer than the durable one, so a hot hit is always current. While the hot
- * tier is unavailable, reads are served from the durable tier, which then may miss saves
- * that were acknowledged but not yet persisted.
+ * tier is unavailable, reads are served from the durable tier, which may miss saves that were
+ * acknowledged but not yet persisted; a draft the durable tier does not know then fails with
+ * the hot tier's `StoreUnavailable` rather than reading as not found.
  */
 export const readCurrent = (
   key: DraftKey,
   now: number
 ): Effect.Effect<Option.Option<CurrentRecord>, StoreUnavailable | IntegrityFailure, HotStore | DurableStore> =>
   readHot(key, now).pipe(
-    Effect.catchTag("StoreUnavailable", () => Effect.succeed(Option.none<CurrentRecord>())),
-    Effect.flatMap((hot) => (Option.isSome(hot) ? Effect.succeed(hot) : readDurable(key, now)))
+    Effect.flatMap((hot) => (Option.isSome(hot) ? Effect.succeed(hot) : readDurable(key, now))),
+    Effect.catchTag("StoreUnavailable", (error) =>
+      error.tier === "hot"
+        ? Effect.flatMap(readDurable(key, now), (durable) => (Option.isSome(durable) ? Effect.succeed(durable) : Effect.fail(error)))
+        : Effect.fail(error)
+    )
   )

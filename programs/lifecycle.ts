@@ -7,11 +7,12 @@ import { isExpired, submittedExpiry } from "../domain/retention.ts"
 import { nextSeq } from "../domain/version.ts"
 import { now, openPayload, requireLive, retentionPolicy, versionOf } from "./context.ts"
 import { type CurrentRecord, readCurrent } from "./current.ts"
-import { parseVersionPath } from "./durablePaths.ts"
+import { draftPrefix, parseVersionPath } from "./durablePaths.ts"
 import type { DeleteRequest, DeleteResult, DraftRef, SubmitRequest, SweepReport } from "./model.ts"
 import { encodePayload } from "./payload.ts"
 import { persistOne } from "./persist.ts"
 import { DurableStore } from "./ports/DurableStore.ts"
+import { Any, HotStore } from "./ports/HotStore.ts"
 import { ownerKeys } from "./read.ts"
 import { StorageKeys } from "./StorageKeys.ts"
 import { writeRecord } from "./writeRecord.ts"
@@ -122,7 +123,27 @@ export const remove = (request: DeleteRequest) =>
 /** Attempts per draft when concurrent saves keep replacing the version being deleted. */
 const deleteAllAttempts = 5
 
-/** Erases every live draft of an owner; a draft saved again during the erase is deleted in its newer version. */
+/**
+ * Removes every trace of a draft whose stored record fails its integrity check: it cannot be
+ * opened or versioned, but an erase request must still erase it.
+ */
+const eraseUnreadable = (key: DraftKey) =>
+  Effect.gen(function* () {
+    const durable = yield* DurableStore
+    yield* (yield* HotStore).remove(key, Any)
+    const paths = yield* durable.list(draftPrefix(key))
+    if (paths.length > 0) yield* durable.delete(paths)
+    yield* Effect.logWarning("Erased a draft whose stored record failed its integrity check.").pipe(
+      Effect.annotateLogs({ draftKey: draftKeyString(key), method: "deleteAll" })
+    )
+    return Option.some<DeleteResult>({ durable: true })
+  })
+
+/**
+ * Erases every live draft of an owner; a draft saved again during the erase is deleted in
+ * its newer version. One that keeps changing through every attempt fails the erase with
+ * `WriteConflict`, which callers retry.
+ */
 export const removeAll = (owner: OwnerId) =>
   Effect.gen(function* () {
     const keys = yield* ownerKeys(owner)
@@ -134,7 +155,10 @@ export const removeAll = (owner: OwnerId) =>
           const current = yield* readCurrent(key, yield* now)
           if (Option.isNone(current) || !current.value.live) return Option.none<DeleteResult>()
           return Option.some(yield* deleteKey(key, current.value, current))
-        }).pipe(Effect.retry({ times: deleteAllAttempts - 1, while: (error) => error._tag === "WriteConflict" })),
+        }).pipe(
+          Effect.retry({ times: deleteAllAttempts - 1, while: (error) => error._tag === "WriteConflict" }),
+          Effect.catchTag("IntegrityFailure", () => eraseUnreadable(key))
+        ),
       { concurrency: 8 }
     )
 

@@ -616,6 +616,24 @@ describe("delete", () => {
       expect(yield* stack.drafts.list(alice)).toEqual([])
       expect(yield* stack.drafts.deleteAll(alice)).toEqual({ deleted: 0, durable: true })
     }))
+
+  it.scoped("deleteAll erases a draft that fails integrity", () =>
+    Effect.gen(function* () {
+      const stack = yield* memoryStack()
+      yield* create(stack, aliceFirst, { page: 1 })
+      yield* stack.drafts.flush(aliceFirst)
+      const key = stack.keyOf(alice, firstId)
+      const stored = yield* newestDurable(stack, key)
+      const corrupted = Uint8Array.from(stored.bytes)
+      corrupted[3] = 0x7f
+      yield* plantHotRecord(stack, key, corrupted)
+      expect(yield* tagOf(stack.drafts.load(aliceFirst))).toBe("IntegrityFailure")
+
+      expect(yield* stack.drafts.deleteAll(alice)).toEqual({ deleted: 1, durable: true })
+      expect(yield* hotBytes(stack, key)).toEqual(Option.none())
+      expect(yield* durablePaths(stack, key)).toEqual([])
+      expect(yield* tagOf(stack.drafts.load(aliceFirst))).toBe("DraftNotFound")
+    }))
 })
 
 describe("list", () => {

@@ -68,3 +68,24 @@ describe("TierHealth", () => {
     }).pipe(Effect.provide(stack(messages)))
   })
 })
+
+describe("reads while the hot tier is down", () => {
+  it.effect("unpersisted draft is unavailable, not missing", () =>
+    Effect.gen(function* () {
+      const drafts = yield* Drafts
+      const faults = yield* FaultyHotStore.HotFaults
+      yield* drafts.save({ owner, draftId, document: '{"page":1}', precondition: Create })
+
+      yield* faults.failNext(100)
+      const result = yield* Effect.either(drafts.load({ owner, draftId }))
+      expect(Either.isLeft(result) && result.left._tag).toBe("StoreUnavailable")
+
+      yield* faults.clear
+      yield* drafts.flush({ owner, draftId })
+      yield* faults.failNext(100)
+      const durable = yield* drafts.load({ owner, draftId })
+      expect(durable.tier).toBe("durable")
+      expect(durable.document).toBe('{"page":1}')
+    }).pipe(Effect.provide(stack([])))
+  )
+})
