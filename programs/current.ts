@@ -86,7 +86,7 @@ export const readHot = (
   )
 
 /**
- * Reads the newest record of a draft: the hot tier, else the durable tier. The hot tier holds
+ * Reads the newest record of a draft: the hot tier, else the durable tier. The hot tier contains
  * every version newer than the durable one, so a hot hit is always current. While the hot
  * tier is unavailable, reads are served from the durable tier, which may miss saves that were
  * acknowledged but not yet persisted; a draft the durable tier does not know then fails with

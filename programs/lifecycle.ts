@@ -46,7 +46,7 @@ export const flush = (ref: DraftRef) =>
 /**
  * Makes the draft read-only and returns its final document. A retried submit within the
  * grace period returns the same document whatever precondition it carries, so a lost
- * response never loses the claim; after the grace period the draft reads as not found.
+ * response never loses the claim. After the grace period the draft reads as not found.
  */
 export const submit = (request: SubmitRequest) =>
   Effect.gen(function* () {
