@@ -10,7 +10,7 @@ import { type BenchStack, buildStack } from "./stack.ts"
 
 const concurrency = 64
 /** Saves of the memory run stop here even when fewer were made, so a slow machine still finishes. */
-const maxRunMillis = 12 * 60 * 1000
+const maxRunMillis = 10 * 60 * 1000
 
 interface MemorySnapshot {
   readonly rssMiB: number
