@@ -27,6 +27,7 @@ describe("claim-drafts inspect", () => {
     const { etag } = JSON.parse(created.stdout) as { etag: string }
     const patched = await workspace.run(["patch", "--owner", owner, draftId, "--if-match", etag], JSON.stringify({ note: marker }))
     expect(patched.code).toBe(0)
+    const { seq } = JSON.parse(patched.stdout) as { seq: number }
 
     const table = await workspace.run(["inspect"])
     expect(table.code).toBe(0)
@@ -46,7 +47,7 @@ describe("claim-drafts inspect", () => {
       records: Array<{ seq: number; kind: string; status: string; keyId: string; sizeBytes: number }>
     }
     expect(inventory.records).toHaveLength(1)
-    expect(inventory.records[0]).toMatchObject({ seq: 2, kind: "draft", status: "live", keyId: "test-kek-1" })
+    expect(inventory.records[0]).toMatchObject({ seq, kind: "draft", status: "live", keyId: "test-kek-1" })
     expect(inventory.records[0]?.sizeBytes).toBeGreaterThan(0)
 
     for (const file of await filesUnder(workspace.dataDirectory)) {
