@@ -82,9 +82,11 @@ const handle = async (incoming: IncomingMessage, response: ServerResponse) => {
   return reply(response, 200, { draftId, etag }, { etag })
 }
 
+// Only the SET can throw here (a timeout or a lost connection), so the response is 503, as
+// the real server's is when its hot tier fails.
 const server = createServer((incoming, response) => {
   handle(incoming, response).catch(() => {
-    if (!response.headersSent) reply(response, 500, { title: "internal error" })
+    if (!response.headersSent) reply(response, 503, { title: "Redis is unavailable" })
     else response.end()
   })
 })

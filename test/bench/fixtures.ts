@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto"
-import { Duration, Effect, Option, Redacted, type Scope } from "effect"
+import { Duration, Effect, Either, Option, Redacted, type Scope } from "effect"
 import { Redis } from "ioredis"
 import { clientOptions, resolveOptions } from "../../adapters/redis/redisOptions.ts"
 import type { DraftId, OwnerId } from "../../domain/ids.ts"
@@ -7,6 +7,7 @@ import { Create, type DraftRef, Replace } from "../../programs/model.ts"
 import { claimOfSize } from "../support/claims/index.ts"
 import { draftId, ownerId } from "../support/draftIds.ts"
 import type { BenchEnvironment } from "./environment.ts"
+import { Unavailable } from "./loadGenerator.ts"
 import type { BenchStack } from "./stack.ts"
 
 const documentCache = new Map<number, ReadonlyArray<string>>()
@@ -31,7 +32,8 @@ export const benchOwner = (index: number): OwnerId => ownerId(`bench-claimant-${
 /** One draft per worker, each with the ETag of its current version. */
 export interface WorkerDrafts {
   readonly refs: ReadonlyArray<DraftRef>
-  readonly etags: Array<string>
+  /** Undefined after a save whose outcome is unknown. */
+  readonly etags: Array<string | undefined>
 }
 
 /** Creates `count` drafts holding `document`, owners numbered from `firstOwner`, and returns their refs and ETags. */
@@ -44,12 +46,34 @@ export const createDrafts = (stack: BenchStack, count: number, document: string,
     ).pipe(Effect.map((created) => ({ refs: created.map((item) => item.ref), etags: created.map((item) => item.etag) })))
   )
 
-/** Saves the next document over worker `worker`'s draft with If-Match of its last ETag. */
+const unavailableTags: ReadonlySet<string> = new Set(["StoreUnavailable", "KeyUnavailable"])
+
+/**
+ * Runs a program and returns its value. A tier that is unavailable throws `Unavailable`;
+ * any other failure throws an Error naming its tag, which stops the benchmark.
+ */
+export const runProgram = async <A, E extends { readonly _tag: string }>(stack: BenchStack, program: Effect.Effect<A, E>) => {
+  const outcome = await stack.run(Effect.either(program))
+  if (Either.isRight(outcome)) return outcome.right
+  if (unavailableTags.has(outcome.left._tag)) throw new Unavailable(outcome.left._tag)
+  throw new Error(`the program failed with ${outcome.left._tag}`)
+}
+
+/**
+ * Saves the next document over worker `worker`'s draft with If-Match of its last ETag. After
+ * an unavailable save the outcome is unknown, so the next call reads the current ETag first.
+ */
 export const replaceDraft = async (stack: BenchStack, drafts: WorkerDrafts, worker: number, document: string) => {
-  const version = await stack.run(
-    stack.drafts.save({ ...drafts.refs[worker]!, document, precondition: Replace(drafts.etags[worker]!) })
-  )
-  drafts.etags[worker] = version.etag
+  const ref = drafts.refs[worker]!
+  if (drafts.etags[worker] === undefined) drafts.etags[worker] = (await runProgram(stack, stack.drafts.load(ref))).etag
+
+  try {
+    const version = await runProgram(stack, stack.drafts.save({ ...ref, document, precondition: Replace(drafts.etags[worker]!) }))
+    drafts.etags[worker] = version.etag
+  } catch (error) {
+    if (error instanceof Unavailable) drafts.etags[worker] = undefined
+    throw error
+  }
 }
 
 /** Size in bytes of the encoded record the hot tier holds for a draft: what the raw baselines store. */
@@ -61,6 +85,21 @@ export const storedRecordBytes = async (stack: BenchStack, ref: DraftRef): Promi
 
 /** The TTL of a freshly saved draft with the default retention, for raw SETs. */
 export const draftTtlMillis = (stack: BenchStack): number => Duration.toMillis(stack.config.idleRetention)
+
+/**
+ * Runs a raw Redis command. A command timeout or a connection that dropped throws
+ * `Unavailable`, as the hot store's own calls do, so both sides of a comparison count the same
+ * failures.
+ */
+export const rawCommand = async <A>(command: Promise<A>): Promise<A> => {
+  try {
+    return await command
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error)
+    if (/timed out|Connection is closed|max retries/i.test(message)) throw new Unavailable(message)
+    throw error
+  }
+}
 
 /**
  * A plain ioredis client with the options the hot store uses (auto-pipelining, timeouts),

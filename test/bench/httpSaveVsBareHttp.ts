@@ -5,7 +5,7 @@ import { startBareServer, startClaimDraftsServer } from "./childServers.ts"
 import type { BenchEnvironment } from "./environment.ts"
 import { benchOwner, documentsOfSize, randomDraftId } from "./fixtures.ts"
 import { type HttpClient, makeHttpClient } from "./httpClient.ts"
-import { compare } from "./loadGenerator.ts"
+import { compare, Unavailable } from "./loadGenerator.ts"
 import { comparisonRow, type Entry, progress, type Row, target, type TargetResult } from "./report.ts"
 import { planFor, type Settings } from "./settings.ts"
 
@@ -16,6 +16,11 @@ const expectStatus = (expected: number, response: { readonly status: number; rea
   if (response.status !== expected) {
     throw new Error(`${request} returned ${response.status}, expected ${expected}: ${response.body.slice(0, 300)}`)
   }
+}
+
+/** Throws `Unavailable` for a 503, which a server returns when a tier it needs timed out. */
+const unavailableOn503 = (response: { readonly status: number }) => {
+  if (response.status === 503) throw new Unavailable("503 Service Unavailable")
 }
 
 /**
@@ -37,7 +42,8 @@ export const httpSaveVsBareHttp = (environment: BenchEnvironment, settings: Sett
       issueToken({ owner }).pipe(Effect.provideService(Secrets, environment.secrets))
     )
     const paths = tokens.map(() => `/v1/drafts/${randomDraftId()}`)
-    const etags: Array<string> = []
+    /** Undefined after a 503, whose outcome is unknown; the next save reads the ETag first. */
+    const etags: Array<string | undefined> = []
 
     const setup = makeHttpClient(real.baseUrl, 16)
     for (let worker = 0; worker < workers; worker++) {
@@ -64,12 +70,22 @@ export const httpSaveVsBareHttp = (environment: BenchEnvironment, settings: Sett
           {
             label: "claim-drafts server PUT, If-Match",
             operation: async (worker, index) => {
+              const authorization = `Bearer ${tokens[worker]}`
+              if (etags[worker] === undefined) {
+                const current = await ours.send("GET", paths[worker]!, { authorization })
+                unavailableOn503(current)
+                expectStatus(200, current, "reading a draft from the claim-drafts server")
+                etags[worker] = current.etag
+              }
+
               const response = await ours.send(
                 "PUT",
                 paths[worker]!,
-                { authorization: `Bearer ${tokens[worker]}`, "content-type": "application/json", "if-match": etags[worker]! },
+                { authorization, "content-type": "application/json", "if-match": etags[worker]! },
                 documents[index % documents.length]
               )
+              if (response.status === 503) etags[worker] = undefined
+              unavailableOn503(response)
               expectStatus(200, response, "the claim-drafts server")
               etags[worker] = response.etag!
             }
@@ -83,6 +99,7 @@ export const httpSaveVsBareHttp = (environment: BenchEnvironment, settings: Sett
                 { authorization: `Bearer ${tokens[worker]}`, "content-type": "application/json" },
                 documents[index % documents.length]
               )
+              unavailableOn503(response)
               expectStatus(200, response, "the bare server")
             }
           },

@@ -1,6 +1,6 @@
 import { Effect, type Scope } from "effect"
 import type { BenchEnvironment } from "./environment.ts"
-import { createDrafts, documentsOfSize, replaceDraft } from "./fixtures.ts"
+import { createDrafts, documentsOfSize, replaceDraft, runProgram } from "./fixtures.ts"
 import { runBatch } from "./loadGenerator.ts"
 import { warningNotes } from "./logCounter.ts"
 import { type Entry, progress, type Row, target } from "./report.ts"
@@ -11,9 +11,10 @@ const drafts = 16
 const perTenThousand = (calls: number, operations: number) => (calls * 10_000) / operations
 
 /**
- * KMS requests counted at the test KMS server, with the default data-key cache settings:
- * saves by a freshly started instance, hot reads by the same instance after a warm-up, and
- * hot reads by a second instance that starts with empty caches, as after a deploy.
+ * Counts KMS requests at the test KMS server, with the default data-key cache settings, in
+ * three phases. First come saves by a freshly started instance, then hot reads by the same
+ * instance after a warm-up. Last come hot reads by a second instance that starts with empty
+ * caches, as after a deploy.
  */
 export const kmsCalls = (environment: BenchEnvironment, settings: Settings): Effect.Effect<Entry, unknown, Scope.Scope> =>
   Effect.gen(function* () {
@@ -32,17 +33,17 @@ export const kmsCalls = (environment: BenchEnvironment, settings: Settings): Eff
     const saves = counts()
     progress(`${operations} saves: ${JSON.stringify(saves)}`)
 
-    yield* Effect.promise(() => runBatch((worker) => stack.run(stack.drafts.load(created.refs[worker]!)), drafts, { iterations: drafts }))
+    yield* Effect.promise(() => runBatch((worker) => runProgram(stack, stack.drafts.load(created.refs[worker]!)), drafts, { iterations: drafts }))
     kms.resetCounts()
     yield* Effect.promise(() =>
-      runBatch((worker) => stack.run(stack.drafts.load(created.refs[worker]!)), drafts, { iterations: operations })
+      runBatch((worker) => runProgram(stack, stack.drafts.load(created.refs[worker]!)), drafts, { iterations: operations })
     )
     const warmReads = counts()
 
     kms.resetCounts()
     const second = yield* buildStack(environment, { writeBehind: false })
     yield* Effect.promise(() =>
-      runBatch((worker) => second.run(second.drafts.load(created.refs[worker]!)), drafts, { iterations: operations })
+      runBatch((worker) => runProgram(second, second.drafts.load(created.refs[worker]!)), drafts, { iterations: operations })
     )
     const coldReads = counts()
 

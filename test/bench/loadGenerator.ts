@@ -1,5 +1,14 @@
 import { type LatencySummary, ratio, Samples, summarize } from "./stats.ts"
 
+/**
+ * A request that failed because a tier was unavailable, such as a Redis command that timed
+ * out on an overloaded machine. The load generator counts it instead of stopping, because a
+ * slow shared machine must not fail the run; every other error stops the batch.
+ */
+export class Unavailable extends Error {
+  override readonly name = "Unavailable"
+}
+
 /** One request of a side; `worker` is 0 to concurrency - 1, `index` counts the batch's requests. */
 export type Operation = (worker: number, index: number) => Promise<unknown>
 
@@ -11,6 +20,8 @@ export interface BatchResult {
   readonly elapsedMillis: number
   /** CPU time of this process (user + system, all threads) during the batch. */
   readonly cpuMillis: number
+  /** Requests that failed with `Unavailable`; they have no latency sample. */
+  readonly unavailable: number
   readonly samples: Samples
 }
 
@@ -38,6 +49,7 @@ export const runBatch = async (
 ): Promise<BatchResult> => {
   const samples = new Samples()
   let issued = 0
+  let unavailable = 0
   let failure: { readonly error: unknown } | undefined
 
   const cpuStart = process.cpuUsage()
@@ -55,6 +67,10 @@ export const runBatch = async (
       try {
         await operation(id, index)
       } catch (error) {
+        if (error instanceof Unavailable) {
+          unavailable++
+          continue
+        }
         failure ??= { error }
         return
       }
@@ -66,7 +82,7 @@ export const runBatch = async (
   const elapsedMillis = performance.now() - started
   const cpuMillis = cpuMillisSince(cpuStart)
   if (failure !== undefined) throw failure.error
-  return { operations: samples.count, elapsedMillis, cpuMillis, samples }
+  return { operations: samples.count, elapsedMillis, cpuMillis, unavailable, samples }
 }
 
 /** One side of a comparison. */
@@ -98,6 +114,8 @@ export interface SideResult {
    * only, not the servers. Unlike wall time it barely depends on what else the machine runs.
    */
   readonly cpuMicrosPerOperation: number
+  /** Requests that failed as unavailable, not counted in `operations`. */
+  readonly unavailable: number
   readonly latency: LatencySummary
 }
 
@@ -113,11 +131,13 @@ const sideResult = (label: string, batches: ReadonlyArray<BatchResult>): SideRes
   let operations = 0
   let elapsedMillis = 0
   let cpuMillis = 0
+  let unavailable = 0
   for (const batch of batches) {
     samples.addAll(batch.samples)
     operations += batch.operations
     elapsedMillis += batch.elapsedMillis
     cpuMillis += batch.cpuMillis
+    unavailable += batch.unavailable
   }
   return {
     label,
@@ -125,6 +145,7 @@ const sideResult = (label: string, batches: ReadonlyArray<BatchResult>): SideRes
     seconds: elapsedMillis / 1000,
     throughputPerSecond: ratio(operations * 1000, elapsedMillis),
     cpuMicrosPerOperation: ratio(cpuMillis * 1000, operations),
+    unavailable,
     latency: summarize(samples)
   }
 }

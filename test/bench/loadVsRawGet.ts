@@ -1,7 +1,16 @@
 import { randomBytes } from "node:crypto"
 import { Effect, type Scope } from "effect"
 import type { BenchEnvironment } from "./environment.ts"
-import { createDrafts, documentsOfSize, draftTtlMillis, rawRedisClient, replaceDraft, storedRecordBytes } from "./fixtures.ts"
+import {
+  createDrafts,
+  documentsOfSize,
+  draftTtlMillis,
+  rawCommand,
+  rawRedisClient,
+  replaceDraft,
+  runProgram,
+  storedRecordBytes
+} from "./fixtures.ts"
 import { compare } from "./loadGenerator.ts"
 import { warningNotes } from "./logCounter.ts"
 import { comparisonRow, type Entry, progress, type Row } from "./report.ts"
@@ -33,8 +42,8 @@ export const loadVsRawGet = (environment: BenchEnvironment, settings: Settings):
       for (const concurrency of settings.concurrencies) {
         const comparison = yield* Effect.promise((signal) =>
           compare(
-            { label: "Drafts.load, hot", operation: (worker) => stack.run(stack.drafts.load(drafts.refs[worker]!)) },
-            { label: "ioredis GET (Buffer)", operation: (worker) => raw.getBuffer(rawKeys[worker]!) },
+            { label: "Drafts.load, hot", operation: (worker) => runProgram(stack, stack.drafts.load(drafts.refs[worker]!)) },
+            { label: "ioredis GET (Buffer)", operation: (worker) => rawCommand(raw.getBuffer(rawKeys[worker]!)) },
             planFor(settings, concurrency),
             signal
           )

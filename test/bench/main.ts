@@ -10,8 +10,8 @@ import { Cause, Duration, Effect, Exit } from "effect"
 import { entryKeys, runEntries } from "./entries.ts"
 import { fullSettings, quickSettings } from "./settings.ts"
 
-// The AWS SDK clients all get loopback endpoints and static credentials; this guard keeps any
-// fallback in their credential chain from probing the instance metadata service.
+// The AWS SDK clients all get loopback endpoints and static credentials. This guard also keeps
+// any fallback in their credential chain from probing the instance metadata service.
 process.env.AWS_EC2_METADATA_DISABLED = "true"
 
 const usage = `usage: node --expose-gc test/bench/main.ts [--quick] [--out FILE] [--only KEY,KEY]

@@ -1,8 +1,16 @@
 import { Effect, Either, Option, type Scope } from "effect"
 import { Create, Replace } from "../../programs/model.ts"
 import type { BenchEnvironment } from "./environment.ts"
-import { benchOwner, createDrafts, documentsOfSize, randomDraftId, replaceDraft, type WorkerDrafts } from "./fixtures.ts"
-import { collectGarbage, runBatch } from "./loadGenerator.ts"
+import {
+  benchOwner,
+  createDrafts,
+  documentsOfSize,
+  randomDraftId,
+  replaceDraft,
+  runProgram,
+  type WorkerDrafts
+} from "./fixtures.ts"
+import { collectGarbage, runBatch, Unavailable } from "./loadGenerator.ts"
 import { warningNotes } from "./logCounter.ts"
 import { type Entry, progress, type Row, target } from "./report.ts"
 import type { Settings } from "./settings.ts"
@@ -84,6 +92,9 @@ const outageRun = (environment: BenchEnvironment, settings: Settings) =>
     let rejected = 0
     const save = async (worker: number, index: number) => {
       const draft = next(worker)
+      if (drafts.etags[draft] === undefined) {
+        drafts.etags[draft] = (await runProgram(stack, stack.drafts.load(drafts.refs[draft]!))).etag
+      }
       const request = {
         ...drafts.refs[draft]!,
         document: documents[index % documents.length]!,
@@ -95,10 +106,16 @@ const outageRun = (environment: BenchEnvironment, settings: Settings) =>
         accepted++
         return
       }
-      // Only the pending bound may reject a save here; any other failure ends the run.
+      // The pending bound rejects saves here by design. Another unavailable tier is counted by
+      // the load generator, and any other failure ends the run.
       const error = outcome.left
-      if (error._tag !== "StoreUnavailable" || !error.method.includes("pending limit")) throw new Error(`save failed: ${error._tag}`)
-      rejected++
+      if (error._tag === "StoreUnavailable" && error.method.includes("pending limit")) {
+        rejected++
+        return
+      }
+      drafts.etags[draft] = undefined
+      if (error._tag === "StoreUnavailable" || error._tag === "KeyUnavailable") throw new Unavailable(error._tag)
+      throw new Error(`save failed: ${error._tag}`)
     }
     yield* Effect.promise((signal) =>
       runBatch(save, concurrency, { durationMillis: settings.outageMillis }, signal).finally(() => clearInterval(sampler))

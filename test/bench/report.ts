@@ -11,6 +11,8 @@ export interface SideFigures {
   readonly throughputPerSecond: number
   /** CPU time of the benchmark process per operation (client and library, not the servers). */
   readonly cpuMicrosPerOperation: number
+  /** Requests that failed because a tier was unavailable (e.g. a Redis command timeout). */
+  readonly unavailable: number
   readonly meanMillis: number
   readonly p50Millis: number
   readonly p99Millis: number
@@ -68,6 +70,7 @@ export const sideFigures = (side: SideResult): SideFigures => ({
   seconds: round(side.seconds, 3),
   throughputPerSecond: round(side.throughputPerSecond, 1),
   cpuMicrosPerOperation: round(side.cpuMicrosPerOperation, 1),
+  unavailable: side.unavailable,
   meanMillis: round(side.latency.meanMillis, 4),
   p50Millis: round(side.latency.p50Millis, 4),
   p99Millis: round(side.latency.p99Millis, 4),
@@ -170,6 +173,11 @@ export const renderTable = (entries: ReadonlyArray<Entry>): string => {
       const table = [comparisonHeader, ...compared.map((row) => comparisonCells(row, row.ours!, row.baseline!))]
       const widths = comparisonHeader.map((_, column) => Math.max(...table.map((cells) => cells[column]!.length)))
       for (const cells of table) lines.push(`  ${pad(cells, widths)}`)
+      for (const row of compared.filter((row) => row.ours!.unavailable + row.baseline!.unavailable > 0)) {
+        lines.push(
+          `  [${formatBytes(row.payloadBytes)} c=${row.concurrency}] failed as unavailable: ours ${row.ours!.unavailable}, base ${row.baseline!.unavailable}`
+        )
+      }
     }
     for (const row of entry.rows.filter((row) => row.values !== undefined)) lines.push(valueLine(row))
 

@@ -3,7 +3,7 @@ import { GetObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3"
 import { Effect, type Scope } from "effect"
 import { Create } from "../../programs/model.ts"
 import type { BenchEnvironment } from "./environment.ts"
-import { benchOwner, documentsOfSize, randomDraftId, storedRecordBytes } from "./fixtures.ts"
+import { benchOwner, documentsOfSize, randomDraftId, runProgram, storedRecordBytes } from "./fixtures.ts"
 import { compare, runBatch } from "./loadGenerator.ts"
 import { warningNotes } from "./logCounter.ts"
 import { comparisonRow, type Entry, progress, type Row, target, type TargetResult } from "./report.ts"
@@ -58,7 +58,7 @@ export const restoreVsRawS3Get = (environment: BenchEnvironment, settings: Setti
         compare(
           {
             label: "Drafts.load after FLUSHALL",
-            operation: (_, index) => stack.run(stack.drafts.load(refs[index]!)),
+            operation: (_, index) => runProgram(stack, stack.drafts.load(refs[index]!)),
             beforeBatch: flushHotTier
           },
           { label: "S3 GetObject", operation: (_, index) => getRaw(index) },

@@ -1,7 +1,15 @@
 import { randomBytes } from "node:crypto"
 import { Effect, type Scope } from "effect"
 import type { BenchEnvironment } from "./environment.ts"
-import { createDrafts, documentsOfSize, draftTtlMillis, rawRedisClient, replaceDraft, storedRecordBytes } from "./fixtures.ts"
+import {
+  createDrafts,
+  documentsOfSize,
+  draftTtlMillis,
+  rawCommand,
+  rawRedisClient,
+  replaceDraft,
+  storedRecordBytes
+} from "./fixtures.ts"
 import { compare } from "./loadGenerator.ts"
 import { warningNotes } from "./logCounter.ts"
 import { comparisonRow, type Entry, progress, type Row, target, type TargetResult } from "./report.ts"
@@ -38,7 +46,7 @@ export const saveVsRawSet = (environment: BenchEnvironment, settings: Settings):
               label: "Drafts.save, If-Match",
               operation: (worker, index) => replaceDraft(stack, drafts, worker, documents[index % documents.length]!)
             },
-            { label: "ioredis SET PX", operation: (worker) => raw.set(rawKeys[worker]!, value, "PX", ttl) },
+            { label: "ioredis SET PX", operation: (worker) => rawCommand(raw.set(rawKeys[worker]!, value, "PX", ttl)) },
             planFor(settings, concurrency),
             signal
           )

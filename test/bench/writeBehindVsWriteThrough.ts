@@ -2,7 +2,7 @@ import { Duration, Effect, type Scope } from "effect"
 import { versionPath } from "../../programs/durablePaths.ts"
 import { encodePayload } from "../../programs/payload.ts"
 import type { BenchEnvironment } from "./environment.ts"
-import { createDrafts, documentsOfSize, randomDraftId, replaceDraft } from "./fixtures.ts"
+import { createDrafts, documentsOfSize, randomDraftId, replaceDraft, runProgram } from "./fixtures.ts"
 import { compare } from "./loadGenerator.ts"
 import { warningNotes } from "./logCounter.ts"
 import { comparisonRow, type Entry, progress, type Row, target, type TargetResult } from "./report.ts"
@@ -40,9 +40,9 @@ export const writeBehindVsWriteThrough = (
       const time = Date.now()
       const fields = { kind: "draft" as const, seq, createdAt: time, savedAt: time, expiresAt: time + idleMillis }
       const plaintext = encodePayload(ref.draftId, documents[index % documents.length]!)
-      const sealed = await stack.run(stack.envelope.seal(key, fields, plaintext))
+      const sealed = await runProgram(stack, stack.envelope.seal(key, fields, plaintext))
       plaintext.fill(0)
-      await stack.run(stack.durable.put(versionPath(key, seq, "draft"), sealed.bytes))
+      await runProgram(stack, stack.durable.put(versionPath(key, seq, "draft"), sealed.bytes))
     }
 
     const rows: Array<Row> = []
