@@ -2,7 +2,7 @@ import { Schema } from "effect"
 
 /**
  * Failures a caller of the draft programs can act on. Each carries the HTTP status that the
- * HTTP adapter answers with; messages name the field and the rule, never a value taken from
+ * HTTP adapter responds with; messages name the field and the rule, never a value taken from
  * a draft.
  */
 

@@ -93,8 +93,18 @@ export const encodeTombstone = (header: RecordHeader): Uint8Array => {
   return bytes
 }
 
-const kindOf = (code: number | undefined): RecordKind | undefined =>
-  code === 1 ? "draft" : code === 2 ? "submitted" : code === 3 ? "tombstone" : undefined
+const kindOf = (code: number | undefined): RecordKind | undefined => {
+  switch (code) {
+    case 1:
+      return "draft"
+    case 2:
+      return "submitted"
+    case 3:
+      return "tombstone"
+    default:
+      return undefined
+  }
+}
 
 const failure = (reason: string) => Either.left(new IntegrityFailure({ reason }))
 

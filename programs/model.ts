@@ -34,7 +34,7 @@ export interface DraftVersion {
 export interface LoadedDraft extends DraftVersion {
   /** The document as saved: the exact text of a full replace, or the serialized merge result. */
   readonly document: string
-  /** Where the read was served from. */
+  /** Tier that served the read. */
   readonly tier: "hot" | "durable"
 }
 

@@ -1,7 +1,7 @@
 import type { DraftId } from "../domain/ids.ts"
 
 /**
- * The sealed plaintext: the draft id (so a listing can name drafts it only knows by digest)
+ * The sealed plaintext: the draft id (so a listing can name drafts it finds only by digest)
  * followed by the document text.
  *
  *   u8 id length | id (UTF-8) | document (UTF-8)

@@ -42,7 +42,7 @@ export const load = (ref: DraftRef) =>
     return { ...versionOf(ref.draftId, record), document: payload.document, tier: record.tier } satisfies LoadedDraft
   })
 
-/** Every draft key of an owner that either tier knows; the hot tier's index may be stale or lost. */
+/** Every draft key of an owner found in either tier; the hot tier's index may be stale or lost. */
 export const ownerKeys = (owner: OwnerId) =>
   Effect.gen(function* () {
     const digest = (yield* StorageKeys).ownerDigest(owner)

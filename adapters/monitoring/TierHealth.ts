@@ -17,15 +17,15 @@ export interface TierHealthShape {
   readonly snapshot: Effect.Effect<Readonly<Record<Tier, TierStatus>>>
 }
 
-/** What each degraded tier means for callers, for the log line an operator reads. */
+/** Effect of each degraded tier on callers, for the log line an operator reads. */
 const degradedEffect: Record<Tier, string> = {
-  hot: "reads are served from the durable tier and saves answer 503 until it recovers",
+  hot: "reads are served from the durable tier and saves fail with 503 until it recovers",
   durable: "saves stay in the hot tier, reported not durable, and persisting retries until it recovers",
-  key: "saves and reads that cached data keys cover carry on; the rest answer 503 until it recovers"
+  key: "saves and reads that cached data keys cover carry on; the rest fail with 503 until it recovers"
 }
 
 const availableGauge = Metric.gauge("claim_drafts_tier_available", {
-  description: "1 while the tier answers calls, 0 while it is degraded"
+  description: "1 while calls to the tier succeed, 0 while it is degraded"
 })
 const failureCounter = Metric.counter("claim_drafts_tier_failures_total", {
   description: "Calls that failed because the tier was unavailable",
@@ -33,7 +33,7 @@ const failureCounter = Metric.counter("claim_drafts_tier_failures_total", {
 })
 
 /**
- * Tracks whether the hot tier, the durable tier and the key service are answering, from the
+ * Tracks whether the hot tier, the durable tier and the key service are responding, from the
  * outcome of real calls rather than probes, and exposes it as logs and metrics.
  */
 export class TierHealth extends Context.Tag("claim-drafts/TierHealth")<TierHealth, TierHealthShape>() {

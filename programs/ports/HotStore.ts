@@ -11,7 +11,7 @@ export interface HotRecord {
   readonly durable: boolean
 }
 
-/** What the current record must be for a write or removal to apply. */
+/** Condition on the current record under which a write or removal applies. */
 export type WriteCondition =
   | { readonly _tag: "Absent" }
   | { readonly _tag: "Match"; readonly etag: string }
@@ -27,7 +27,7 @@ export interface PendingSchedule {
   readonly debounceMillis: number
   /** Due at most this long after the first save not yet durable. */
   readonly maxDelayMillis: number
-  /** Drafts a hot store holds as pending at most; a save that would add one more is rejected. */
+  /** Maximum number of pending drafts in a hot store; a save that would add one more is rejected. */
   readonly limit: number
 }
 
