@@ -31,18 +31,22 @@ export const parseJson = (text: string, field: string): Either.Either<unknown, I
   }
 }
 
-/** Nesting depth of a JSON value, counting each array or object level; scalars are depth 0. */
-const depthExceeds = (root: unknown, maxDepth: number): boolean => {
-  const stack: Array<[unknown, number]> = [[root, 1]]
+/**
+ * Checks whether a parsed JSON value nests objects and arrays deeper than `maxDepth` levels; scalars
+ * are depth 0. Recursion goes at most `maxDepth` frames deep, because it stops there.
+ */
+const depthExceeds = (value: object, maxDepth: number): boolean => {
+  if (maxDepth === 0) return true
 
-  while (stack.length > 0) {
-    const [value, depth] = stack.pop()!
-    if (typeof value !== "object" || value === null) continue
-    if (depth > maxDepth) return true
-
-    for (const child of Object.values(value)) {
-      if (typeof child === "object" && child !== null) stack.push([child, depth + 1])
+  if (Array.isArray(value)) {
+    for (const child of value) {
+      if (typeof child === "object" && child !== null && depthExceeds(child, maxDepth - 1)) return true
     }
+    return false
+  }
+  for (const name in value) {
+    const child = (value as JsonObject)[name]
+    if (typeof child === "object" && child !== null && depthExceeds(child, maxDepth - 1)) return true
   }
   return false
 }

@@ -16,10 +16,13 @@ import { StorageKeys } from "./StorageKeys.ts"
  * Promise facade). Each method runs in a span named `Drafts.<method>` whose attributes
  * never include ids or document content.
  */
+/** Capturing a stack trace per span costs more than a whole in-memory save. */
+const spanOptions = { captureStackTrace: false } as const
+
 export const make = Effect.gen(function* () {
   const context = yield* Effect.context<HotStore | DurableStore | Envelope | DraftsConfig | StorageKeys>()
   const bind = <A, E>(name: string, effect: Effect.Effect<A, E, HotStore | DurableStore | Envelope | DraftsConfig | StorageKeys>) =>
-    effect.pipe(Effect.provide(context), Effect.withSpan(`Drafts.${name}`))
+    effect.pipe(Effect.provide(context), Effect.withSpan(`Drafts.${name}`, spanOptions))
 
   return {
     save: (request: SaveRequest) => bind("save", save(request)),

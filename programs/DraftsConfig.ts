@@ -30,6 +30,9 @@ export interface DraftsConfigShape {
   readonly unwrappedKeyCacheTtl: Duration.Duration
 }
 
+/** Highest accepted `maxDepth`, far below the call stack's limit: the depth check recurses per level. */
+export const maxDepthLimit = 1_000
+
 export const defaults: DraftsConfigShape = {
   maxDocumentBytes: 256 * 1024,
   maxDepth: 32,
@@ -64,7 +67,12 @@ export class DraftsConfig extends Context.Tag("claim-drafts/DraftsConfig")<Draft
 
       return yield* Config.all({
         maxDocumentBytes: integer("CLAIM_DRAFTS_MAX_DOCUMENT_BYTES", defaults.maxDocumentBytes),
-        maxDepth: integer("CLAIM_DRAFTS_MAX_DEPTH", defaults.maxDepth),
+        maxDepth: integer("CLAIM_DRAFTS_MAX_DEPTH", defaults.maxDepth).pipe(
+          Config.validate({
+            message: `CLAIM_DRAFTS_MAX_DEPTH must be at most ${maxDepthLimit}: the depth check recurses once per level`,
+            validation: (depth) => depth <= maxDepthLimit
+          })
+        ),
         idleRetention: duration("CLAIM_DRAFTS_RETENTION", defaults.idleRetention),
         maxAge: duration("CLAIM_DRAFTS_MAX_AGE", defaults.maxAge),
         submitGrace: duration("CLAIM_DRAFTS_SUBMIT_GRACE", defaults.submitGrace),

@@ -1,4 +1,4 @@
-import { createHmac } from "node:crypto"
+import { createHmac, createSecretKey } from "node:crypto"
 import { Effect, Redacted } from "effect"
 import type { DraftId, OwnerId } from "../domain/ids.ts"
 import type { DraftKey } from "../domain/keys.ts"
@@ -13,7 +13,9 @@ import { Secrets } from "./ports/Secrets.ts"
 export class StorageKeys extends Effect.Service<StorageKeys>()("claim-drafts/StorageKeys", {
   effect: Effect.gen(function* () {
     const secrets = yield* Secrets
-    const secret = Redacted.value(secrets.storageKeySecret)
+    // A KeyObject made once: createHmac with raw key bytes imports the key again on every call,
+    // which costs several times the hashing itself for ids this short.
+    const secret = createSecretKey(Redacted.value(secrets.storageKeySecret))
 
     const digest = (label: string, ...parts: ReadonlyArray<string>): string => {
       const hmac = createHmac("sha256", secret).update(label)

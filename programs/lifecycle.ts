@@ -15,7 +15,7 @@ import { DurableStore } from "./ports/DurableStore.ts"
 import { Any, HotStore } from "./ports/HotStore.ts"
 import { ownerKeys } from "./read.ts"
 import { StorageKeys } from "./StorageKeys.ts"
-import { writeRecord } from "./writeRecord.ts"
+import { replacing, writeRecord } from "./writeRecord.ts"
 
 /**
  * Persists a draft now and reports whether `etag` is durable. A durable-tier failure leaves
@@ -73,7 +73,7 @@ export const submit = (request: SubmitRequest) =>
       expiresAt: submittedExpiry(policy, time)
     }
     const plaintext = encodePayload(request.draftId, payload.document)
-    const written = yield* writeRecord(key, current, fields, plaintext).pipe(
+    const written = yield* writeRecord(key, replacing(current), fields, plaintext).pipe(
       Effect.ensuring(Effect.sync(() => plaintext.fill(0))),
       Effect.catchTag("WriteConflict", () => new PreconditionFailed({ reason: "stale-version" }))
     )
@@ -101,7 +101,7 @@ const deleteKey = (key: DraftKey, record: CurrentRecord, current: Option.Option<
       expiresAt: Math.max(header.createdAt + policy.maxAgeMillis, header.expiresAt)
     }
 
-    const written = yield* writeRecord(key, current, fields, undefined)
+    const written = yield* writeRecord(key, replacing(current), fields, undefined)
     const durable = yield* persistNow(key, written.etag, "delete")
     return { durable } satisfies DeleteResult
   })

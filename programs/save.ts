@@ -4,7 +4,7 @@ import { DraftNotFound, DraftSubmitted, DraftTooLarge, PreconditionFailed } from
 import type { DraftId } from "../domain/ids.ts"
 import type { DraftKey } from "../domain/keys.ts"
 import { draftExpiry } from "../domain/retention.ts"
-import { nextSeq } from "../domain/version.ts"
+import { fieldsOfEtag, nextSeq } from "../domain/version.ts"
 import { applyMergePatch } from "../domain/mergePatch.ts"
 import { readCurrent, type CurrentRecord } from "./current.ts"
 import { eitherToEffect, now, openPayload, retentionPolicy, versionOf } from "./context.ts"
@@ -12,7 +12,8 @@ import { DraftsConfig } from "./DraftsConfig.ts"
 import type { PatchRequest, Precondition, SaveRequest } from "./model.ts"
 import { encodePayload } from "./payload.ts"
 import { StorageKeys } from "./StorageKeys.ts"
-import { writeRecord } from "./writeRecord.ts"
+import { Match, type WriteCondition } from "./ports/HotStore.ts"
+import { replacing, writeRecord } from "./writeRecord.ts"
 
 /** Attempts of a last-write-wins save that keeps losing races before it reports a conflict. */
 const unconditionalAttempts = 5
@@ -32,9 +33,40 @@ const checkPrecondition = (precondition: Precondition, current: Option.Option<Cu
   }
 }
 
+/** Fields a new version takes over from the record it replaces, and the condition of its write. */
+interface Predecessor {
+  /** Seq of the replaced record, live or not, so the new seq sorts above it. */
+  readonly seq: number | undefined
+  /** Creation time of the live draft being replaced; a new draft starts its own. */
+  readonly createdAt: number | undefined
+  readonly condition: WriteCondition
+}
+
+/** Seals `document` as the version after `predecessor` and writes it to the hot tier. */
+const commit = (key: DraftKey, draftId: DraftId, predecessor: Predecessor, document: DraftDocument) =>
+  Effect.gen(function* () {
+    const policy = yield* retentionPolicy
+    const time = yield* now
+    const createdAt = predecessor.createdAt ?? time
+    const fields = {
+      kind: "draft" as const,
+      seq: nextSeq(predecessor.seq, time),
+      createdAt,
+      savedAt: time,
+      expiresAt: draftExpiry(policy, createdAt, time)
+    }
+
+    const plaintext = encodePayload(draftId, document.text)
+    const written = yield* writeRecord(key, predecessor.condition, fields, plaintext).pipe(
+      Effect.ensuring(Effect.sync(() => plaintext.fill(0)))
+    )
+    return versionOf(draftId, { decoded: { header: written.header }, etag: written.etag, durable: false })
+  })
+
 /**
- * Writes `document` as the next version of the draft. `nextDocument` computes the document
- * from the current record, so a patch merges into exactly the version it replaces.
+ * Writes the next version of the draft after reading the current record. `nextDocument`
+ * computes the document from the live record, so a patch merges into exactly the version it
+ * replaces.
  */
 const writeNext = <E extends { readonly _tag: string }, R>(
   key: DraftKey,
@@ -43,35 +75,40 @@ const writeNext = <E extends { readonly _tag: string }, R>(
   nextDocument: (live: CurrentRecord | undefined) => Effect.Effect<DraftDocument, E, R>
 ) => {
   const attempt = Effect.gen(function* () {
-    const policy = yield* retentionPolicy
-    const time = yield* now
-    const current = yield* readCurrent(key, time)
+    const current = yield* readCurrent(key, yield* now)
     yield* checkPrecondition(precondition, current)
 
     const live = Option.isSome(current) && current.value.live ? current.value : undefined
     if (live?.decoded.header.kind === "submitted") return yield* new DraftSubmitted()
 
     const document = yield* nextDocument(live)
-    const createdAt = live?.decoded.header.createdAt ?? time
-    const fields = {
-      kind: "draft" as const,
-      seq: nextSeq(Option.isSome(current) ? current.value.decoded.header.seq : undefined, time),
-      createdAt,
-      savedAt: time,
-      expiresAt: draftExpiry(policy, createdAt, time)
+    const predecessor: Predecessor = {
+      seq: Option.isSome(current) ? current.value.decoded.header.seq : undefined,
+      createdAt: live?.decoded.header.createdAt,
+      condition: replacing(current)
     }
-
-    const plaintext = encodePayload(draftId, document.text)
-    const written = yield* writeRecord(key, current, fields, plaintext).pipe(Effect.ensuring(Effect.sync(() => plaintext.fill(0))))
-    return versionOf(draftId, { decoded: { header: written.header }, etag: written.etag, durable: false })
+    return yield* commit(key, draftId, predecessor, document)
   })
 
   const conflict = precondition._tag === "Create" ? "already-exists" : "stale-version"
-  const retries = precondition._tag === "Unconditional" ? unconditionalAttempts - 1 : 0
-  return attempt.pipe(
-    Effect.retry({ times: retries, while: (error) => error._tag === "WriteConflict" }),
-    Effect.catchTag("WriteConflict", () => Effect.fail(new PreconditionFailed({ reason: conflict })))
-  )
+  const attempts =
+    precondition._tag === "Unconditional"
+      ? Effect.retry(attempt, { times: unconditionalAttempts - 1, while: (error) => error._tag === "WriteConflict" })
+      : attempt
+  return Effect.catchTag(attempts, "WriteConflict", () => Effect.fail(new PreconditionFailed({ reason: conflict })))
+}
+
+/**
+ * Returns the predecessor an If-Match ETag describes, when it names a live draft: the hot tier's
+ * compare-and-set on the same ETag then proves the fields right, so the save needs no read.
+ * A tombstone or a submitted draft takes the path that reads it and reports why.
+ */
+const taggedPredecessor = (precondition: Precondition): Predecessor | undefined => {
+  if (precondition._tag !== "Replace") return undefined
+  const fields = fieldsOfEtag(precondition.etag)
+  return fields?.kind === "draft"
+    ? { seq: fields.seq, createdAt: fields.createdAt, condition: Match(precondition.etag) }
+    : undefined
 }
 
 /** Replaces the whole document with the JSON text given, stored exactly as received. */
@@ -80,7 +117,13 @@ export const save = (request: SaveRequest) =>
     const config = yield* DraftsConfig
     const document = yield* eitherToEffect(parseDocument(request.document, config))
     const key = (yield* StorageKeys).draftKey(request.owner, request.draftId)
-    return yield* writeNext(key, request.draftId, request.precondition, () => Effect.succeed(document))
+    const afterRead = writeNext(key, request.draftId, request.precondition, () => Effect.succeed(document))
+
+    // A tagged write that loses its compare-and-set learns nothing: the tag may be stale, or
+    // the hot tier may have lost a record the durable tier still holds. Reading decides.
+    const tagged = taggedPredecessor(request.precondition)
+    if (tagged === undefined) return yield* afterRead
+    return yield* commit(key, request.draftId, tagged, document).pipe(Effect.catchTag("WriteConflict", () => afterRead))
   })
 
 /** Applies a JSON Merge Patch to the current version and stores the serialized result. */

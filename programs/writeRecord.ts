@@ -7,7 +7,7 @@ import { etagOf } from "../domain/version.ts"
 import { Envelope, type HeaderFields } from "./crypto/Envelope.ts"
 import type { CurrentRecord } from "./current.ts"
 import { DraftsConfig } from "./DraftsConfig.ts"
-import { Absent, HotStore, Match } from "./ports/HotStore.ts"
+import { Absent, HotStore, Match, type WriteCondition } from "./ports/HotStore.ts"
 
 export interface WrittenRecord {
   readonly header: RecordHeader
@@ -21,13 +21,20 @@ export class WriteConflict extends Data.TaggedError("WriteConflict") {}
 const pendingFullRetrySeconds = 5
 
 /**
- * Writes the next version of a draft to the hot tier as pending, replacing exactly the record
- * that `current` describes: a concurrent write in between makes this one a `WriteConflict`.
- * `plaintext` is sealed; without it the record is a tombstone.
+ * The condition under which a write replaces exactly the record `current` describes: the
+ * same ETag in the hot tier, or no hot record when `current` came from the durable tier.
+ */
+export const replacing = (current: Option.Option<CurrentRecord>): WriteCondition =>
+  Option.isSome(current) && current.value.tier === "hot" ? Match(current.value.etag) : Absent
+
+/**
+ * Writes the next version of a draft to the hot tier as pending if `condition` is met (see
+ * `replacing`); otherwise the write is a `WriteConflict`. `plaintext` is sealed; without it
+ * the record is a tombstone.
  */
 export const writeRecord = (
   key: DraftKey,
-  current: Option.Option<CurrentRecord>,
+  condition: WriteCondition,
   fields: HeaderFields,
   plaintext: Uint8Array | undefined
 ): Effect.Effect<WrittenRecord, WriteConflict | StoreUnavailable | KeyUnavailable, HotStore | Envelope | DraftsConfig> =>
@@ -51,7 +58,7 @@ export const writeRecord = (
       key,
       record: { bytes, etag, durable: false },
       ttlMillis: Math.max(1, fields.expiresAt - fields.savedAt),
-      condition: Option.isSome(current) && current.value.tier === "hot" ? Match(current.value.etag) : Absent,
+      condition,
       pending: {
         debounceMillis: Duration.toMillis(config.persistDebounce),
         maxDelayMillis: Duration.toMillis(config.persistMaxDelay),

@@ -98,10 +98,37 @@ describe("preconditions", () => {
     Effect.gen(function* () {
       const stack = yield* memoryStack()
       const precondition = Replace(`"1-AAAAAAAAAAAAAAAA"`)
+      const wellFormed = Replace(`"1-1700000000000-dAAAAAAAAAAAAAAAA"`)
 
       expect(yield* tagOf(stack.drafts.save({ ...aliceFirst, document: "{}", precondition }))).toBe("DraftNotFound")
+      expect(yield* tagOf(stack.drafts.save({ ...aliceFirst, document: "{}", precondition: wellFormed }))).toBe("DraftNotFound")
       expect(yield* tagOf(stack.drafts.patch({ ...aliceFirst, patch: "{}", precondition }))).toBe("DraftNotFound")
       expect(yield* tagOf(stack.drafts.patch({ ...aliceFirst, patch: "{}", precondition: Create }))).toBe("DraftNotFound")
+    }))
+
+  it.scoped("If-Match of a version only the durable tier holds replaces it", () =>
+    Effect.gen(function* () {
+      const stack = yield* memoryStack()
+      const created = yield* create(stack, aliceFirst, { page: 1 })
+      yield* stack.drafts.flush(aliceFirst)
+      yield* stack.loseHotTier
+
+      const saved = yield* stack.drafts.save({ ...aliceFirst, document: `{"page":2}`, precondition: Replace(created.etag) })
+      expect(saved.seq).toBeGreaterThan(created.seq)
+      expect(saved.createdAt).toBe(created.createdAt)
+      expect((yield* stack.drafts.load(aliceFirst)).document).toBe(`{"page":2}`)
+    }))
+
+  it.scoped("an ETag edited to claim another creation time never matches", () =>
+    Effect.gen(function* () {
+      const stack = yield* memoryStack()
+      const { etag, createdAt } = yield* create(stack, aliceFirst, { page: 1 })
+      const edited = etag.replace(`-${createdAt}-`, `-${createdAt + day}-`)
+      expect(edited).not.toBe(etag)
+
+      const error = yield* failureOf(stack.drafts.save({ ...aliceFirst, document: `{"page":2}`, precondition: Replace(edited) }))
+      expect(error).toMatchObject({ _tag: "PreconditionFailed", reason: "stale-version" })
+      expect((yield* stack.drafts.load(aliceFirst)).etag).toBe(etag)
     }))
 
   /**

@@ -43,26 +43,22 @@ const call = <A>(method: string, run: () => Promise<A>): Effect.Effect<A, StoreU
   })
 
 /** Keys come from programs/StorageKeys digests; anything else would break the key layout. */
+const invalidKey = Effect.dieMessage("DraftKey is invalid: owner and draft must be base64url digests.")
+
 const checkedKey = (key: DraftKey): Effect.Effect<DraftKey> =>
-  isDigest(key.owner) && isDigest(key.draft)
-    ? Effect.succeed(key)
-    : Effect.dieMessage("DraftKey is invalid: owner and draft must be base64url digests.")
+  isDigest(key.owner) && isDigest(key.draft) ? Effect.succeed(key) : invalidKey
+
+/** Every record must expire; `PEXPIRE` takes whole milliseconds, so the TTL is rounded up. */
+const invalidTtl = Effect.dieMessage("HotWrite.ttlMillis is invalid: it must be a positive finite number of milliseconds.")
 
 const isFiniteAtLeast = (value: number, min: number) => Number.isFinite(value) && value >= min
 
-/**
- * Rounds the TTL up to whole milliseconds, because `PEXPIRE` takes an integer. A TTL that is
- * not positive is a defect, since every record must expire.
- */
-const checkedTtl = (ttlMillis: number): Effect.Effect<number> =>
-  Number.isFinite(ttlMillis) && ttlMillis > 0
-    ? Effect.succeed(Math.ceil(ttlMillis))
-    : Effect.dieMessage("HotWrite.ttlMillis is invalid: it must be a positive finite number of milliseconds.")
-
-const checkedSchedule = (schedule: PendingSchedule): Effect.Effect<PendingSchedule> =>
+const validSchedule = (schedule: PendingSchedule): boolean =>
   isFiniteAtLeast(schedule.debounceMillis, 0) && isFiniteAtLeast(schedule.maxDelayMillis, 0) && Number.isFinite(schedule.limit)
-    ? Effect.succeed(schedule)
-    : Effect.dieMessage("PendingSchedule is invalid: debounceMillis, maxDelayMillis and limit must be finite and not negative.")
+
+const invalidSchedule = Effect.dieMessage(
+  "PendingSchedule is invalid: debounceMillis, maxDelayMillis and limit must be finite and not negative."
+)
 
 const conditionArguments = (condition: WriteCondition): [string, string] => {
   switch (condition._tag) {
@@ -119,15 +115,17 @@ export const fromClient = (client: HotStoreClient, layout: KeyLayout): HotStoreS
       )
     ),
 
-  write: (write) =>
-    Effect.gen(function* () {
-      const key = yield* checkedKey(write.key)
-      const ttlMillis = String(yield* checkedTtl(write.ttlMillis))
-      const schedule = write.pending === undefined ? undefined : yield* checkedSchedule(write.pending)
-      const now = yield* Clock.currentTimeMillis
-      const [condition, expected] = conditionArguments(write.condition)
+  // Plain checks and one `call`: this runs on every save, where each extra Effect step shows.
+  write: (write) => {
+    const { key, pending: schedule } = write
+    if (!isDigest(key.owner) || !isDigest(key.draft)) return invalidKey
+    if (!(Number.isFinite(write.ttlMillis) && write.ttlMillis > 0)) return invalidTtl
+    if (schedule !== undefined && !validSchedule(schedule)) return invalidSchedule
 
-      const reply = yield* call("write", () => {
+    const ttlMillis = String(Math.ceil(write.ttlMillis))
+    const [condition, expected] = conditionArguments(write.condition)
+    return Effect.flatMap(Clock.currentTimeMillis, (now) =>
+      call("write", () => {
         // The owner index goes first, so a lost connection leaves at most an extra index entry.
         const indexed = client.hotIndexOwner(ownerKey(layout, key.owner), key.draft, ttlMillis)
         const written = client.hotWriteRecord(
@@ -148,8 +146,8 @@ export const fromClient = (client: HotStoreClient, layout: KeyLayout): HotStoreS
         )
         return Promise.all([written, indexed]).then(([outcome]) => outcome)
       })
-      return yield* writeOutcome(reply)
-    }),
+    ).pipe(Effect.flatMap(writeOutcome))
+  },
 
   remove: (key, condition) =>
     Effect.flatMap(checkedKey(key), () => {

@@ -17,8 +17,17 @@ interface Entry {
 
 type UnwrapError = KeyUnavailable | IntegrityFailure
 
-const cacheKey = (reference: KeyReference): string =>
-  `${reference.keyId}\u0000${Buffer.from(reference.wrappedKey).toString("base64")}`
+/** Ids of references already seen, so priming with the active key costs no encoding per record. */
+const cacheKeys = new WeakMap<KeyReference, string>()
+
+const cacheKey = (reference: KeyReference): string => {
+  let id = cacheKeys.get(reference)
+  if (id === undefined) {
+    id = `${reference.keyId}\u0000${Buffer.from(reference.wrappedKey).toString("base64")}`
+    cacheKeys.set(reference, id)
+  }
+  return id
+}
 
 /**
  * Unwrapped data keys for reads, least recently used first out. Concurrent misses for one

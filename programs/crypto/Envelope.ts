@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto"
+import { createCipheriv, createDecipheriv } from "node:crypto"
 import { Effect, Either } from "effect"
 import { IntegrityFailure, type KeyUnavailable } from "../../domain/errors.ts"
 import type { DraftKey } from "../../domain/keys.ts"
@@ -6,6 +6,7 @@ import { type DecodedRecord, encodeSealedPrefix, ivBytes, type RecordHeader, rev
 import { DraftsConfig } from "../DraftsConfig.ts"
 import { makeDecryptionKeys } from "./DecryptionKeys.ts"
 import { makeEncryptionKeys } from "./EncryptionKeys.ts"
+import { makeRandomPool } from "./randomPool.ts"
 
 /**
  * Binds a record to where it is stored: the keyed digests of its owner and of its
@@ -36,6 +37,7 @@ export class Envelope extends Effect.Service<Envelope>()("claim-drafts/Envelope"
       maxEntries: config.unwrappedKeyCacheSize,
       ttl: config.unwrappedKeyCacheTtl
     })
+    const random = makeRandomPool()
 
     /** Encrypts `plaintext` into a complete record; the caller may zero `plaintext` afterwards. */
     const seal = (
@@ -44,9 +46,8 @@ export class Envelope extends Effect.Service<Envelope>()("claim-drafts/Envelope"
       plaintext: Uint8Array
     ): Effect.Effect<SealedRecord, KeyUnavailable> =>
       Effect.flatMap(encryptionKeys.acquire, (active) => {
-        const random = randomBytes(revisionBytes + ivBytes)
-        const header: RecordHeader = { ...fields, revision: random.subarray(0, revisionBytes) }
-        const iv = random.subarray(revisionBytes)
+        const header: RecordHeader = { ...fields, revision: random(revisionBytes) }
+        const iv = random(ivBytes)
         const prefix = encodeSealedPrefix(header, active.reference)
 
         const cipher = createCipheriv("aes-256-gcm", active.key, iv, { authTagLength: tagBytes })

@@ -145,7 +145,7 @@ const write = (
 
     const version = success(result)
     expect(actualFields(version)).toEqual(expectedFields(draft, expected.value.version, false))
-    expect(version.etag).toMatch(new RegExp(`^"${version.seq}-[A-Za-z0-9_-]{16}"$`))
+    expect(version.etag).toMatch(new RegExp(`^"${version.seq}-${version.createdAt}-d[A-Za-z0-9_-]{16}"$`))
 
     const written = expected.value.commit(version.etag)
     run.observations.newEtag(draft, version.etag, written)

@@ -1,0 +1,23 @@
+import { describe, expect, it } from "@effect/vitest"
+import { ConfigProvider, Effect, Either, Layer } from "effect"
+import { DraftsConfig, maxDepthLimit } from "../programs/DraftsConfig.ts"
+
+const readWith = (variables: Record<string, string>) => {
+  const provider = Layer.setConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(variables))))
+  return Effect.either(Effect.provide(DraftsConfig, DraftsConfig.layerConfig.pipe(Layer.provide(provider))))
+}
+
+describe("DraftsConfig.layerConfig", () => {
+  it.effect("accepts a nesting limit up to its bound", () =>
+    Effect.gen(function* () {
+      const config = yield* readWith({ CLAIM_DRAFTS_MAX_DEPTH: String(maxDepthLimit) })
+      expect(Either.getOrThrow(config).maxDepth).toBe(maxDepthLimit)
+    }))
+
+  it.effect("rejects a nesting limit above its bound, naming the variable and the bound", () =>
+    Effect.gen(function* () {
+      const config = yield* readWith({ CLAIM_DRAFTS_MAX_DEPTH: String(maxDepthLimit + 1) })
+      expect(Either.isLeft(config)).toBe(true)
+      expect(String(Either.isLeft(config) ? config.left : "")).toContain(`CLAIM_DRAFTS_MAX_DEPTH must be at most ${maxDepthLimit}`)
+    }))
+})
