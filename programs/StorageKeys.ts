@@ -1,5 +1,6 @@
 import { createHmac, createSecretKey } from "node:crypto"
 import { Effect, Redacted } from "effect"
+import { LRUCache } from "lru-cache"
 import type { DraftId, OwnerId } from "../domain/ids.ts"
 import type { DraftKey } from "../domain/keys.ts"
 import { Secrets } from "./ports/Secrets.ts"
@@ -10,6 +11,10 @@ import { Secrets } from "./ports/Secrets.ts"
  * 256 bits as base64url; the draft digest covers the owner too, so two owners who pick the
  * same draft id never share a key.
  */
+
+/** Draft keys remembered per instance: an active claimant saves one draft many times in a row. */
+const recentDraftKeys = 10_000
+
 export class StorageKeys extends Effect.Service<StorageKeys>()("claim-drafts/StorageKeys", {
   effect: Effect.gen(function* () {
     const secrets = yield* Secrets
@@ -25,10 +30,18 @@ export class StorageKeys extends Effect.Service<StorageKeys>()("claim-drafts/Sto
 
     const ownerDigest = (owner: OwnerId): string => digest("owner", owner)
 
-    const draftKey = (owner: OwnerId, draftId: DraftId): DraftKey => ({
-      owner: ownerDigest(owner),
-      draft: digest("draft", owner, draftId)
-    })
+    // Keyed by both ids, joined by a character that ids never contain (domain/ids.ts).
+    const recent = new LRUCache<string, DraftKey>({ max: recentDraftKeys })
+
+    const draftKey = (owner: OwnerId, draftId: DraftId): DraftKey => {
+      const name = `${owner}\u0000${draftId}`
+      const known = recent.get(name)
+      if (known !== undefined) return known
+
+      const key = { owner: ownerDigest(owner), draft: digest("draft", owner, draftId) }
+      recent.set(name, key)
+      return key
+    }
 
     return { ownerDigest, draftKey } as const
   })
