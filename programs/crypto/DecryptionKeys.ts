@@ -17,14 +17,22 @@ interface Entry {
 
 type UnwrapError = KeyUnavailable | IntegrityFailure
 
-/** Ids of references already seen, so priming with the active key costs no encoding per record. */
-const cacheKeys = new WeakMap<KeyReference, string>()
+/** Latin-1 maps each byte to one character, so the id is exact and cheaper to build than base64. */
+const idOf = (reference: KeyReference): string => {
+  const wrapped = Buffer.from(reference.wrappedKey.buffer, reference.wrappedKey.byteOffset, reference.wrappedKey.byteLength)
+  return `${reference.keyId}\u0000${wrapped.toString("latin1")}`
+}
 
-const cacheKey = (reference: KeyReference): string => {
-  let id = cacheKeys.get(reference)
+/** Ids of the active keys' references, which every seal primes the cache with. */
+const primedIds = new WeakMap<KeyReference, string>()
+
+const cacheKey = (reference: KeyReference): string => primedIds.get(reference) ?? idOf(reference)
+
+const primedId = (reference: KeyReference): string => {
+  let id = primedIds.get(reference)
   if (id === undefined) {
-    id = `${reference.keyId}\u0000${Buffer.from(reference.wrappedKey).toString("base64")}`
-    cacheKeys.set(reference, id)
+    id = idOf(reference)
+    primedIds.set(reference, id)
   }
   return id
 }
@@ -82,7 +90,7 @@ export const makeDecryptionKeys = (limits: DecryptionKeyLimits) =>
     /** Caches the key that sealed a record, so reading back a fresh save needs no unwrap. */
     const prime = (reference: KeyReference, key: KeyObject): Effect.Effect<void> =>
       Effect.map(Clock.currentTimeMillis, (now) => {
-        const id = cacheKey(reference)
+        const id = primedId(reference)
         if (!entries.has(id)) remember(id, key, now)
       })
 

@@ -12,7 +12,17 @@ import { makeRandomPool } from "./randomPool.ts"
  * Binds a record to where it is stored: the keyed digests of its owner and of its
  * (owner, draft id) pair. A record copied under another draft or owner fails to decrypt.
  */
-const bindingOf = (key: DraftKey): Buffer => Buffer.from(`\u0000${key.owner}\u0000${key.draft}`, "utf8")
+const bindingOf = (key: DraftKey): Buffer => {
+  let binding = bindings.get(key)
+  if (binding === undefined) {
+    binding = Buffer.from(`\u0000${key.owner}\u0000${key.draft}`, "utf8")
+    bindings.set(key, binding)
+  }
+  return binding
+}
+
+/** Bindings of keys seen before: `StorageKeys` hands out the same `DraftKey` for a recent draft. */
+const bindings = new WeakMap<DraftKey, Buffer>()
 
 /** Header fields the caller chooses; the envelope adds the random revision. */
 export type HeaderFields = Omit<RecordHeader, "revision">

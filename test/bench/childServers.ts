@@ -74,6 +74,9 @@ const spawnServer = (
 
 const base64 = (secret: Redacted.Redacted<Uint8Array>) => Buffer.from(Redacted.value(secret)).toString("base64")
 
+/** Node options for the claim-drafts server process only, for example `--cpu-prof --cpu-prof-dir=DIR`. */
+const serverNodeOptionsVariable = "BENCH_SERVER_NODE_OPTIONS"
+
 /**
  * Starts `npm start`'s entry point against the environment's servers: Redis hot tier, S3 on
  * s3rver, KMS on the test server, with the environment's secrets, listening on a free
@@ -87,10 +90,12 @@ export const startClaimDraftsServer = (environment: BenchEnvironment): Effect.Ef
       (path) => Effect.promise(() => rm(path, { recursive: true, force: true }))
     )
     const tokenSecret = Option.getOrThrow(environment.secrets.tokenSigningSecret)
+    const profiling = process.env[serverNodeOptionsVariable]
     return yield* spawnServer(
       serverModule,
       {
         PATH: process.env.PATH ?? "",
+        ...(profiling === undefined ? {} : { NODE_OPTIONS: profiling }),
         HOME: home,
         XDG_CONFIG_HOME: join(home, "config"),
         AWS_CONFIG_FILE: join(home, "aws-config"),

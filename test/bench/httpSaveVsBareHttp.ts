@@ -120,7 +120,7 @@ export const httpSaveVsBareHttp = (environment: BenchEnvironment, settings: Sett
       targets,
       notes: [
         "Both servers are child processes on loopback; the CPU column is the client's (this process) only.",
-        "The server side also validates the document, reads the current version, seals it and runs the write-behind loop."
+        "The server side also verifies the token (or reuses its verification), validates the document, seals it and runs the write-behind loop."
       ]
     } satisfies Entry
   })

@@ -69,7 +69,7 @@ export const saveVsRawSet = (environment: BenchEnvironment, settings: Settings):
       targets,
       notes: [
         "The raw client uses the hot store's ioredis options (auto-pipelining included) and stores a random buffer as long as the encoded record.",
-        "A save reads the current record (HMGET), seals it (AES-256-GCM) and runs two scripts in one round trip; the SET is one command."
+        "A save with a current If-Match ETag validates the JSON, seals it (AES-256-GCM) and runs two scripts in one round trip without reading the record first; the SET is one command."
       ].concat(warningNotes(stack.logs))
     } satisfies Entry
   })
