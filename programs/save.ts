@@ -26,7 +26,8 @@ const checkPrecondition = (precondition: Precondition, current: Option.Option<Cu
     case "Create":
       return live === undefined ? Effect.void : Effect.fail(new PreconditionFailed({ reason: "already-exists" }))
     case "Replace":
-      if (live === undefined) return Effect.fail(new DraftNotFound())
+      // If-Match is false when there is no current representation (RFC 9110 section 13.1.1).
+      if (live === undefined) return Effect.fail(new PreconditionFailed({ reason: "no-current-version" }))
       return live.etag === precondition.etag ? Effect.void : Effect.fail(new PreconditionFailed({ reason: "stale-version" }))
     case "Unconditional":
       return Effect.void
