@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from "node:crypto"
 import { HttpServer } from "@effect/platform"
-import { Context, Effect, Layer, Logger, ManagedRuntime, Option, Redacted } from "effect"
+import { Context, Effect, Layer, Logger, ManagedRuntime, Option, Redacted, type Tracer } from "effect"
 import * as FaultyDurableStore from "../../../adapters/faults/FaultyDurableStore.ts"
 import * as FaultyHotStore from "../../../adapters/faults/FaultyHotStore.ts"
 import * as EmbeddedTokenVerifier from "../../../adapters/http/auth/EmbeddedTokenVerifier.ts"
@@ -29,6 +29,8 @@ export interface HttpTestServerOptions {
   readonly drafts?: Layer.Layer<Drafts, unknown>
   /** Extra layers over the programs, such as the write-behind loop. */
   readonly background?: Layer.Layer<never, never, Drafts>
+  /** Receives every span of the server, for tests that inspect what a tracer would export. */
+  readonly tracer?: Tracer.Tracer
 }
 
 /** What a test needs to talk to a running server and to reach behind it. */
@@ -118,7 +120,10 @@ export const startHttpTestServer = async (options: HttpTestServerOptions = {}): 
     Layer.provide(options.background ?? Layer.empty),
     Layer.provideMerge(stack)
   )
-  const runtime = ManagedRuntime.make(server.pipe(Layer.provide(Logger.replace(Logger.defaultLogger, capture))))
+  const tracing = options.tracer === undefined ? Layer.empty : Layer.setTracer(options.tracer)
+  const runtime = ManagedRuntime.make(
+    server.pipe(Layer.provide(Logger.replace(Logger.defaultLogger, capture)), Layer.provide(tracing))
+  )
 
   const address = await runtime.runPromise(Effect.map(HttpServer.HttpServer, (bound) => bound.address))
   if (address._tag !== "TcpAddress") throw new Error("the test server did not bind a TCP port")
