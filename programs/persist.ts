@@ -6,6 +6,7 @@ import { DraftsConfig } from "./DraftsConfig.ts"
 import { draftPrefix, parseVersionPath, versionPath } from "./durablePaths.ts"
 import { DurableStore } from "./ports/DurableStore.ts"
 import { Absent, HotStore, Match } from "./ports/HotStore.ts"
+import { countPersistedVersion } from "./metrics.ts"
 import type { PersistReport } from "./model.ts"
 
 export interface PersistResult {
@@ -55,6 +56,7 @@ export const persistOne = (
     const header = record.decoded.header
     if (!record.durable) {
       yield* durable.put(versionPath(key, header.seq, header.kind), record.bytes)
+      yield* countPersistedVersion
     }
 
     const settled = yield* hot.settle(key, record.etag)
