@@ -15,6 +15,11 @@ const persistedVersions = Metric.counter("claim_drafts_persisted_versions_total"
   incremental: true
 })
 
+const unverifiedVersions = Metric.counter("claim_drafts_unverified_versions_total", {
+  description: "Unverified versions checked against the durable tier before persisting, by resolution: persisted or the discard reason",
+  incremental: true
+})
+
 const outcomeOf = (exit: Exit.Exit<unknown, unknown>): string => {
   if (Exit.isSuccess(exit)) return "success"
 
@@ -47,3 +52,7 @@ export const countOperation =
     Effect.onExit(effect, (exit) => Metric.increment(operationCounter(operation, outcomeOf(exit))))
 
 export const countPersistedVersion: Effect.Effect<void> = Metric.increment(persistedVersions)
+
+/** Counts one unverified version by how the check before persisting resolved it. */
+export const countUnverifiedResolution = (resolution: string): Effect.Effect<void> =>
+  Metric.increment(Metric.tagged(unverifiedVersions, "resolution", resolution))

@@ -56,7 +56,8 @@ const save = HttpApiEndpoint.put("save", "/v1/drafts/:draftId")
         "Send `If-None-Match: *` to create (201) or `If-Match` with the current ETag to replace (200). " +
         "Without either the answer is 428; `If-Match: *` is 428 too, because it names no version. " +
         "A weak or stale ETag is 412, and so is `If-Match` on a draft that does not exist (RFC 9110 section " +
-        "13.1.1): it expired, was deleted or was never created, so create it again with `If-None-Match: *`."
+        "13.1.1): it expired, was deleted or was never created, so create it again with `If-None-Match: *`. " +
+        "While the durable tier is unavailable a create still succeeds, not durable, but a replace answers 503."
     })
   )
   .annotateContext(documentResponseHeaders([200, 201], [...versionHeaders, draftHeaders.location]))
