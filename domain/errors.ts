@@ -18,13 +18,18 @@ export class DraftNotFound extends Schema.TaggedError<DraftNotFound>()(
 
 export class PreconditionFailed extends Schema.TaggedError<PreconditionFailed>()(
   "PreconditionFailed",
-  { reason: Schema.Literal("stale-version", "already-exists") },
+  { reason: Schema.Literal("stale-version", "already-exists", "no-current-version") },
   { status: 412 }
 ) {
   override get message() {
-    return this.reason === "already-exists"
-      ? "If-None-Match: * was sent but the draft already exists; load it and send If-Match with its ETag."
-      : "If-Match does not name the current version of the draft; load it again and retry with its current ETag."
+    switch (this.reason) {
+      case "already-exists":
+        return "If-None-Match: * was sent but the draft already exists; load it and send If-Match with its ETag."
+      case "stale-version":
+        return "If-Match does not name the current version of the draft; load it again and retry with its current ETag."
+      case "no-current-version":
+        return "If-Match was sent but the draft has no current version: it expired, was deleted or was never created. Create it again with the whole document and If-None-Match: * (the CLI's --create)."
+    }
   }
 }
 

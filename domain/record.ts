@@ -18,6 +18,11 @@ export type RecordKind = "draft" | "submitted" | "tombstone"
 
 const kindCodes: Record<RecordKind, number> = { draft: 1, submitted: 2, tombstone: 3 }
 
+/** High bit of the kind byte: set on unverified records. Records written before the flag have it clear. */
+// NOTE: code from before this flag reads a flagged record as an integrity failure, so every
+// instance must be upgraded before any of them writes one.
+const unverifiedFlag = 0x80
+
 export interface RecordHeader {
   readonly kind: RecordKind
   /** Write sequence number, starting at 1 for the first save of a draft id. */
@@ -30,6 +35,12 @@ export interface RecordHeader {
   readonly savedAt: number
   /** Epoch milliseconds after which the record reads as not found. */
   readonly expiresAt: number
+  /**
+   * True on a version written while the durable tier could not say whether the draft already
+   * existed. It matters only while the version is not durable: the write-behind loop checks
+   * the durable tier before persisting it (docs/durability.md). Never set on tombstones.
+   */
+  readonly unverified?: boolean
 }
 
 export interface KeyReference {
@@ -56,7 +67,7 @@ const writeHeader = (view: DataView, bytes: Uint8Array, header: RecordHeader): n
   bytes[0] = magic[0]
   bytes[1] = magic[1]
   bytes[2] = formatVersion
-  bytes[3] = kindCodes[header.kind]
+  bytes[3] = kindCodes[header.kind] | (header.unverified === true ? unverifiedFlag : 0)
   view.setBigUint64(4, BigInt(header.seq))
   bytes.set(header.revision, 12)
   view.setBigUint64(12 + revisionBytes, BigInt(header.createdAt))
@@ -119,8 +130,11 @@ export const decodeRecord = (bytes: Uint8Array): Either.Either<DecodedRecord, In
   if (bytes[0] !== magic[0] || bytes[1] !== magic[1]) return failure("unknown record magic")
   if (bytes[2] !== formatVersion) return failure("unsupported format version")
 
-  const kind = kindOf(bytes[3])
+  const kindByte = bytes[3] ?? 0
+  const kind = kindOf(kindByte & ~unverifiedFlag)
   if (kind === undefined) return failure("unknown record kind")
+  const unverified = (kindByte & unverifiedFlag) !== 0
+  if (unverified && kind === "tombstone") return failure("tombstone marked unverified")
 
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
   const seq = readSafeInteger(view, 4)
@@ -137,7 +151,8 @@ export const decodeRecord = (bytes: Uint8Array): Either.Either<DecodedRecord, In
     revision: bytes.subarray(12, 12 + revisionBytes),
     createdAt,
     savedAt,
-    expiresAt
+    expiresAt,
+    ...(unverified ? { unverified } : {})
   }
   if (kind === "tombstone") {
     return bytes.length === fixedHeaderBytes ? Either.right({ header }) : failure("tombstone has trailing bytes")

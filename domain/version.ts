@@ -3,6 +3,12 @@ import type { RecordHeader, RecordKind } from "./record.ts"
 const kindLetters: Record<RecordKind, string> = { draft: "d", submitted: "s", tombstone: "t" }
 const lettersKind: Record<string, RecordKind> = { d: "draft", s: "submitted", t: "tombstone" }
 
+/**
+ * Letter of an unverified version in place of its kind letter. `fieldsOfEtag` does not read
+ * it, so a save on top of an unverified version reads the record and stays unverified.
+ */
+const unverifiedLetter = "u"
+
 /** The header fields an ETag carries besides the revision. */
 export type TaggedFields = Pick<RecordHeader, "kind" | "seq" | "createdAt">
 
@@ -13,8 +19,10 @@ export type TaggedFields = Pick<RecordHeader, "kind" | "seq" | "createdAt">
  * replace needs from the version it replaces, so a save whose If-Match tag the hot tier
  * still contains can skip reading the record first (see `fieldsOfEtag`).
  */
-export const etagOf = (header: Pick<RecordHeader, "kind" | "seq" | "createdAt" | "revision">): string =>
-  `"${header.seq}-${header.createdAt}-${kindLetters[header.kind]}${Buffer.from(header.revision).toString("base64url")}"`
+export const etagOf = (header: Pick<RecordHeader, "kind" | "seq" | "createdAt" | "revision" | "unverified">): string => {
+  const letter = header.unverified === true ? unverifiedLetter : kindLetters[header.kind]
+  return `"${header.seq}-${header.createdAt}-${letter}${Buffer.from(header.revision).toString("base64url")}"`
+}
 
 const etagShape = /^"(\d{1,16})-(\d{1,16})-([dst])[\w-]{16}"$/
 

@@ -3,6 +3,7 @@ import type { OwnerId } from "../domain/ids.ts"
 import { Envelope } from "./crypto/Envelope.ts"
 import { DraftsConfig } from "./DraftsConfig.ts"
 import { flush, remove, removeAll, submit, sweepExpired } from "./lifecycle.ts"
+import { countOperation } from "./metrics.ts"
 import type { DeleteRequest, DraftRef, PatchRequest, SaveRequest, SubmitRequest } from "./model.ts"
 import { persistAll, persistPending } from "./persist.ts"
 import { DurableStore } from "./ports/DurableStore.ts"
@@ -14,7 +15,7 @@ import { StorageKeys } from "./StorageKeys.ts"
 /**
  * The draft use cases with their dependencies bound, for driving adapters (HTTP, CLI, the
  * Promise facade). Each method runs in a span named `Drafts.<method>` whose attributes
- * never include ids or document content.
+ * never include ids or document content, and counts its outcome in `metrics.ts`.
  */
 /** Capturing a stack trace per span costs more than a whole in-memory save. */
 const spanOptions = { captureStackTrace: false } as const
@@ -22,7 +23,7 @@ const spanOptions = { captureStackTrace: false } as const
 export const make = Effect.gen(function* () {
   const context = yield* Effect.context<HotStore | DurableStore | Envelope | DraftsConfig | StorageKeys>()
   const bind = <A, E>(name: string, effect: Effect.Effect<A, E, HotStore | DurableStore | Envelope | DraftsConfig | StorageKeys>) =>
-    effect.pipe(Effect.provide(context), Effect.withSpan(`Drafts.${name}`, spanOptions))
+    effect.pipe(Effect.provide(context), countOperation(name), Effect.withSpan(`Drafts.${name}`, spanOptions))
 
   return {
     save: (request: SaveRequest) => bind("save", save(request)),

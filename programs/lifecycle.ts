@@ -15,6 +15,7 @@ import { DurableStore } from "./ports/DurableStore.ts"
 import { Any, HotStore } from "./ports/HotStore.ts"
 import { ownerKeys } from "./read.ts"
 import { StorageKeys } from "./StorageKeys.ts"
+import { carriesUnverified } from "./unverifiedWrites.ts"
 import { replacing, writeRecord } from "./writeRecord.ts"
 
 /**
@@ -40,6 +41,10 @@ export const flush = (ref: DraftRef) =>
     if (record.durable) return versionOf(ref.draftId, record)
 
     const result = yield* persistOne(key)
+    if (result.outcome === "discarded") {
+      // The unverified version gave way to the durable one, which is now the current version.
+      return versionOf(ref.draftId, yield* Effect.flatMap(readCurrent(key, yield* now), requireLive))
+    }
     return versionOf(ref.draftId, { ...record, durable: result.etag === record.etag })
   })
 
@@ -70,7 +75,8 @@ export const submit = (request: SubmitRequest) =>
       seq: nextSeq(record.decoded.header.seq, time),
       createdAt: record.decoded.header.createdAt,
       savedAt: time,
-      expiresAt: submittedExpiry(policy, time)
+      expiresAt: submittedExpiry(policy, time),
+      ...(carriesUnverified(record) ? { unverified: true } : {})
     }
     const plaintext = encodePayload(request.draftId, payload.document)
     const written = yield* writeRecord(key, replacing(current), fields, plaintext).pipe(

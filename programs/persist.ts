@@ -6,11 +6,18 @@ import { DraftsConfig } from "./DraftsConfig.ts"
 import { draftPrefix, parseVersionPath, versionPath } from "./durablePaths.ts"
 import { DurableStore } from "./ports/DurableStore.ts"
 import { Absent, HotStore, Match } from "./ports/HotStore.ts"
+import { carriesUnverified } from "./unverifiedWrites.ts"
+import { verifyUnverified } from "./verifyUnverified.ts"
+import { countPersistedVersion } from "./metrics.ts"
 import type { PersistReport } from "./model.ts"
 
 export interface PersistResult {
-  readonly outcome: "persisted" | "already-durable" | "gone"
-  /** The version now durable; absent when the hot tier held no record. */
+  /**
+   * `discarded`: an unverified version lost its check against the durable tier and left the
+   * hot tier. `superseded`: a newer save replaced it during that check.
+   */
+  readonly outcome: "persisted" | "already-durable" | "gone" | "discarded" | "superseded"
+  /** The version now durable; absent when the hot tier held no record or nothing was persisted. */
   readonly etag?: string
 }
 
@@ -35,6 +42,7 @@ const pruneOlder = (key: DraftKey, seq: number) =>
  * the object name is fixed by the version, so a repeated or concurrent persist of one
  * version writes the same bytes to the same path, and an older version never hides a newer
  * one. A durable tombstone leaves the hot tier, since reads then find it in the durable tier.
+ * An unverified version is checked against the durable tier first (`verifyUnverified.ts`).
  */
 export const persistOne = (
   key: DraftKey
@@ -53,8 +61,14 @@ export const persistOne = (
 
     const record = current.value
     const header = record.decoded.header
+    if (carriesUnverified(record)) {
+      const verified = yield* verifyUnverified(key, record, now)
+      if (verified !== "verified") return { outcome: verified } as const
+    }
+
     if (!record.durable) {
       yield* durable.put(versionPath(key, header.seq, header.kind), record.bytes)
+      yield* countPersistedVersion
     }
 
     const settled = yield* hot.settle(key, record.etag)

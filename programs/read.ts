@@ -11,7 +11,7 @@ import { Absent, HotStore } from "./ports/HotStore.ts"
 import { StorageKeys } from "./StorageKeys.ts"
 
 /** Copies a record read from the durable tier back into the hot tier, unless a newer write got there first. */
-const warm = (key: DraftKey, record: CurrentRecord, time: number) =>
+export const warm = (key: DraftKey, record: CurrentRecord, time: number) =>
   Effect.flatMap(HotStore, (hot) =>
     hot.write({
       key,

@@ -6,13 +6,14 @@ import type { DraftKey } from "../domain/keys.ts"
 import { draftExpiry } from "../domain/retention.ts"
 import { fieldsOfEtag, nextSeq } from "../domain/version.ts"
 import { applyMergePatch } from "../domain/mergePatch.ts"
-import { readCurrent, type CurrentRecord } from "./current.ts"
+import type { CurrentRecord } from "./current.ts"
 import { eitherToEffect, now, openPayload, retentionPolicy, versionOf } from "./context.ts"
 import { DraftsConfig } from "./DraftsConfig.ts"
 import type { PatchRequest, Precondition, SaveRequest } from "./model.ts"
 import { encodePayload } from "./payload.ts"
 import { StorageKeys } from "./StorageKeys.ts"
 import { Match, type WriteCondition } from "./ports/HotStore.ts"
+import { readWriteBase } from "./unverifiedWrites.ts"
 import { replacing, writeRecord } from "./writeRecord.ts"
 
 /** Attempts of a last-write-wins save that keeps losing races before it reports a conflict. */
@@ -26,7 +27,8 @@ const checkPrecondition = (precondition: Precondition, current: Option.Option<Cu
     case "Create":
       return live === undefined ? Effect.void : Effect.fail(new PreconditionFailed({ reason: "already-exists" }))
     case "Replace":
-      if (live === undefined) return Effect.fail(new DraftNotFound())
+      // If-Match is false when there is no current representation (RFC 9110 section 13.1.1).
+      if (live === undefined) return Effect.fail(new PreconditionFailed({ reason: "no-current-version" }))
       return live.etag === precondition.etag ? Effect.void : Effect.fail(new PreconditionFailed({ reason: "stale-version" }))
     case "Unconditional":
       return Effect.void
@@ -40,6 +42,8 @@ interface Predecessor {
   /** Creation time of the live draft being replaced; a new draft starts its own. */
   readonly createdAt: number | undefined
   readonly condition: WriteCondition
+  /** Whether the new version is unverified (`unverifiedWrites.ts`). */
+  readonly unverified: boolean
 }
 
 /** Seals `document` as the version after `predecessor` and writes it to the hot tier. */
@@ -53,7 +57,8 @@ const commit = (key: DraftKey, draftId: DraftId, predecessor: Predecessor, docum
       seq: nextSeq(predecessor.seq, time),
       createdAt,
       savedAt: time,
-      expiresAt: draftExpiry(policy, createdAt, time)
+      expiresAt: draftExpiry(policy, createdAt, time),
+      ...(predecessor.unverified ? { unverified: true } : {})
     }
 
     const plaintext = encodePayload(draftId, document.text)
@@ -66,16 +71,18 @@ const commit = (key: DraftKey, draftId: DraftId, predecessor: Predecessor, docum
 /**
  * Writes the next version of the draft after reading the current record. `nextDocument`
  * computes the document from the live record, so a patch merges into exactly the version it
- * replaces.
+ * replaces. With `acceptsUnverified`, a create goes ahead unverified while the durable tier
+ * is unavailable.
  */
 const writeNext = <E extends { readonly _tag: string }, R>(
   key: DraftKey,
   draftId: DraftId,
   precondition: Precondition,
+  acceptsUnverified: boolean,
   nextDocument: (live: CurrentRecord | undefined) => Effect.Effect<DraftDocument, E, R>
 ) => {
   const attempt = Effect.gen(function* () {
-    const current = yield* readCurrent(key, yield* now)
+    const { current, unverified } = yield* readWriteBase(key, yield* now, precondition, acceptsUnverified)
     yield* checkPrecondition(precondition, current)
 
     const live = Option.isSome(current) && current.value.live ? current.value : undefined
@@ -85,7 +92,8 @@ const writeNext = <E extends { readonly _tag: string }, R>(
     const predecessor: Predecessor = {
       seq: Option.isSome(current) ? current.value.decoded.header.seq : undefined,
       createdAt: live?.decoded.header.createdAt,
-      condition: replacing(current)
+      condition: replacing(current),
+      unverified
     }
     return yield* commit(key, draftId, predecessor, document)
   })
@@ -107,7 +115,7 @@ const taggedPredecessor = (precondition: Precondition): Predecessor | undefined 
   if (precondition._tag !== "Replace") return undefined
   const fields = fieldsOfEtag(precondition.etag)
   return fields?.kind === "draft"
-    ? { seq: fields.seq, createdAt: fields.createdAt, condition: Match(precondition.etag) }
+    ? { seq: fields.seq, createdAt: fields.createdAt, condition: Match(precondition.etag), unverified: false }
     : undefined
 }
 
@@ -117,7 +125,7 @@ export const save = (request: SaveRequest) =>
     const config = yield* DraftsConfig
     const document = yield* eitherToEffect(parseDocument(request.document, config))
     const key = (yield* StorageKeys).draftKey(request.owner, request.draftId)
-    const afterRead = writeNext(key, request.draftId, request.precondition, () => Effect.succeed(document))
+    const afterRead = writeNext(key, request.draftId, request.precondition, true, () => Effect.succeed(document))
 
     // A tagged write that loses its compare-and-set learns nothing: the tag may be stale, or
     // the hot tier may have lost a record the durable tier still holds. Reading decides.
@@ -136,7 +144,8 @@ export const patch = (request: PatchRequest) =>
     const mergePatch = yield* eitherToEffect(parseJson(request.patch, "body"))
     const key = (yield* StorageKeys).draftKey(request.owner, request.draftId)
 
-    return yield* writeNext(key, request.draftId, request.precondition, (live) =>
+    // A merge patch needs the version it applies to, so it never proceeds unverified.
+    return yield* writeNext(key, request.draftId, request.precondition, false, (live) =>
       Effect.gen(function* () {
         if (live === undefined) return yield* new DraftNotFound()
         const payload = yield* openPayload(key, live)

@@ -1,56 +1,42 @@
 import { randomBytes } from "node:crypto"
-import { Effect, Exit, Layer, Scope } from "effect"
-import { afterAll, beforeAll } from "vitest"
+import { Effect, Layer } from "effect"
 import { HotStoreLoss } from "../adapters/memory/HotStoreLoss.ts"
 import * as S3DurableStore from "../adapters/s3/S3DurableStore.ts"
 import { draftPropertySuite } from "./contracts/draftProperties.ts"
 import { stackOver } from "./support/draftStack.ts"
 import { redisStoreLayer } from "./support/redisHotStoreLayer.ts"
-import { type RedisServer, startRedisServer } from "./support/redisServer.ts"
-import { type S3TestServer, startS3Server } from "./support/s3Server.ts"
+import { useRealServers } from "./support/realServers.ts"
 
 // The property suite of the draft programs on the production adapters: a real redis-server
 // and a real S3-protocol server (s3rver) through ioredis and @aws-sdk/client-s3. Losing the
 // hot tier means FLUSHALL in one run and SIGKILL plus a restart in the other.
 
-let redis: RedisServer
-let s3: S3TestServer
-const scope = Effect.runSync(Scope.make())
-
-beforeAll(async () => {
-  redis = await startRedisServer()
-  s3 = await Effect.runPromise(Scope.extend(startS3Server(), scope))
-})
-
-afterAll(async () => {
-  await redis?.stop()
-  await Effect.runPromise(Scope.close(scope, Exit.void))
-})
+const servers = useRealServers()
 
 /** Every stack gets an emptied Redis and its own S3 key prefix, so runs never see each other's drafts. */
 const freshS3 = () =>
-  Layer.suspend(() => S3DurableStore.layer({ ...s3.settings, prefix: `properties-${randomBytes(6).toString("hex")}` }))
+  Layer.suspend(() => S3DurableStore.layer({ ...servers.s3().settings, prefix: `properties-${randomBytes(6).toString("hex")}` }))
 
 const flushedRedis = Layer.unwrapEffect(
-  Effect.promise(() => redis.flushAll()).pipe(
+  Effect.promise(() => servers.redis().flushAll()).pipe(
     Effect.as(
       Layer.merge(
-        Layer.suspend(() => redisStoreLayer(redis.url)),
-        Layer.succeed(HotStoreLoss, { loseEverything: Effect.promise(() => redis.flushAll()) })
+        Layer.suspend(() => redisStoreLayer(servers.redis().url)),
+        Layer.succeed(HotStoreLoss, { loseEverything: Effect.promise(() => servers.redis().flushAll()) })
       )
     )
   )
 )
 
 const killedRedis = Layer.unwrapEffect(
-  Effect.promise(() => redis.flushAll()).pipe(
+  Effect.promise(() => servers.redis().flushAll()).pipe(
     Effect.as(
       Layer.merge(
-        Layer.suspend(() => redisStoreLayer(redis.url)),
+        Layer.suspend(() => redisStoreLayer(servers.redis().url)),
         Layer.succeed(HotStoreLoss, {
           loseEverything: Effect.promise(async () => {
-            await redis.kill()
-            await redis.restart()
+            await servers.redis().kill()
+            await servers.redis().restart()
           })
         })
       )

@@ -94,16 +94,18 @@ describe("preconditions", () => {
       expect((yield* stack.drafts.load(aliceFirst)).etag).toBe(etag)
     }))
 
-  it.scoped("replace of a missing draft is not found", () =>
+  it.scoped("replace of a missing draft fails its precondition", () =>
     Effect.gen(function* () {
       const stack = yield* memoryStack()
       const precondition = Replace(`"1-AAAAAAAAAAAAAAAA"`)
       const wellFormed = Replace(`"1-1700000000000-dAAAAAAAAAAAAAAAA"`)
+      const noCurrentVersion = { _tag: "PreconditionFailed", reason: "no-current-version" }
 
-      expect(yield* tagOf(stack.drafts.save({ ...aliceFirst, document: "{}", precondition }))).toBe("DraftNotFound")
-      expect(yield* tagOf(stack.drafts.save({ ...aliceFirst, document: "{}", precondition: wellFormed }))).toBe("DraftNotFound")
-      expect(yield* tagOf(stack.drafts.patch({ ...aliceFirst, patch: "{}", precondition }))).toBe("DraftNotFound")
+      expect(yield* failureOf(stack.drafts.save({ ...aliceFirst, document: "{}", precondition }))).toMatchObject(noCurrentVersion)
+      expect(yield* failureOf(stack.drafts.save({ ...aliceFirst, document: "{}", precondition: wellFormed }))).toMatchObject(noCurrentVersion)
+      expect(yield* failureOf(stack.drafts.patch({ ...aliceFirst, patch: "{}", precondition }))).toMatchObject(noCurrentVersion)
       expect(yield* tagOf(stack.drafts.patch({ ...aliceFirst, patch: "{}", precondition: Create }))).toBe("DraftNotFound")
+      expect(yield* tagOf(stack.drafts.patch({ ...aliceFirst, patch: "{}", precondition: Unconditional }))).toBe("DraftNotFound")
     }))
 
   it.scoped("If-Match of a version only the durable tier holds replaces it", () =>
@@ -224,10 +226,15 @@ describe("owners", () => {
       const saved = yield* create(stack, aliceFirst, { ssn: "900-41-0003" })
       const precondition = Replace(saved.etag)
 
+      // A replace fails as it does on a draft that never existed, so it reveals nothing either.
+      const replaces = [
+        yield* failureOf(stack.drafts.save({ ...bobFirst, document: "{}", precondition })),
+        yield* failureOf(stack.drafts.patch({ ...bobFirst, patch: "{}", precondition }))
+      ]
+      for (const error of replaces) expect(error).toMatchObject({ _tag: "PreconditionFailed", reason: "no-current-version" })
+
       const tags = [
         yield* tagOf(stack.drafts.load(bobFirst)),
-        yield* tagOf(stack.drafts.save({ ...bobFirst, document: "{}", precondition })),
-        yield* tagOf(stack.drafts.patch({ ...bobFirst, patch: "{}", precondition })),
         yield* tagOf(stack.drafts.flush(bobFirst)),
         yield* tagOf(stack.drafts.submit({ ...bobFirst, precondition })),
         yield* tagOf(stack.drafts.delete({ ...bobFirst, etag: saved.etag })),

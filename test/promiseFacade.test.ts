@@ -60,6 +60,9 @@ describe("Promise facade", () => {
 
     await expect(store.load("claimant-facade", "short")).rejects.toMatchObject({ _tag: "InvalidId", field: "draftId" })
     await expect(store.load("claimant-facade", "missing-draft-000001")).rejects.toMatchObject({ _tag: "DraftNotFound" })
+    await expect(
+      store.patch("claimant-facade", "missing-draft-000001", "{}", { ifMatch: '"1-AAAAAAAAAAAAAAAA"' })
+    ).rejects.toMatchObject({ _tag: "PreconditionFailed", reason: "no-current-version" })
     await expect(store.save("claimant-facade", "facade-draft-0000002", "[1,2]", { create: true })).rejects.toMatchObject({
       _tag: "InvalidDocument"
     })

@@ -51,7 +51,7 @@ const rows: ReadonlyArray<readonly [number, string]> = [
   [ExitCode.unexpected, "unexpected error (a bug: please report it with the message)"],
   [ExitCode.usage, "invalid usage or input: unknown option, invalid id, ETag or document, document too large"],
   [ExitCode.notFound, "no live draft with this id for this owner"],
-  [ExitCode.conflict, "precondition failed: stale ETag, draft already exists, or draft already submitted"],
+  [ExitCode.conflict, "precondition failed: stale ETag, ETag of a draft that no longer exists, draft already exists, or draft already submitted"],
   [ExitCode.locked, "the data directory is locked by a running server or another command"],
   [ExitCode.unavailable, "a store or the key service is unavailable, or a write could not be made durable"],
   [ExitCode.integrity, "a stored draft failed its integrity check"],

@@ -1,6 +1,7 @@
 import { Effect, Layer } from "effect"
 import * as configuredLayer from "../configuredLayer.ts"
 import * as DataDirLock from "../filesystem/dataDirLock.ts"
+import * as MetricsServer from "../monitoring/MetricsServer.ts"
 import * as PersistOnShutdown from "../persistOnShutdown.ts"
 import * as WriteBehind from "../writeBehind.ts"
 import * as TokenVerifiers from "./auth/tokenVerifierLayer.ts"
@@ -21,6 +22,7 @@ const describeStack = Layer.effectDiscard(
 // stops, then every pending draft is persisted, the stores close, and the lock goes last.
 export const server = HttpServer.layerConfig.pipe(
   Layer.provide(WriteBehind.layer),
+  Layer.provide(MetricsServer.layerConfig),
   Layer.provide(PersistOnShutdown.layerConfig),
   Layer.provide(TokenVerifiers.layerConfig),
   Layer.provide(describeStack),

@@ -44,6 +44,18 @@ describe("claim-drafts exit codes", () => {
     expect(staleDelete.code).toBe(4)
   })
 
+  it("ETag of a missing draft exits 4", slow, async () => {
+    const etag = '"1-AAAAAAAAAAAAAAAA"'
+
+    const put = await workspace.run(["put", "--owner", "o-missing", newDraftId(), "--if-match", etag], '{"a":1}')
+    expect(put.code).toBe(4)
+    expect(put.stderr).toContain("has no current version")
+    expect(put.stderr).toContain("--create")
+
+    const patched = await workspace.run(["patch", "--owner", "o-missing", newDraftId(), "--if-match", etag], '{"a":1}')
+    expect(patched.code).toBe(4)
+  })
+
   it("invalid ids exit 2 and name the field", slow, async () => {
     const shortId = await workspace.run(["get", "--owner", "o-1", "short"])
     expect(shortId.code).toBe(2)

@@ -170,7 +170,7 @@ export class DraftModel {
       case "Create":
         return live === undefined ? undefined : fail("PreconditionFailed", { reason: "already-exists" })
       case "Replace":
-        if (live === undefined) return fail("DraftNotFound")
+        if (live === undefined) return fail("PreconditionFailed", { reason: "no-current-version" })
         return live.version.etag === precondition.etag ? undefined : fail("PreconditionFailed", { reason: "stale-version" })
       case "Unconditional":
         return undefined

@@ -10,6 +10,7 @@ export type CallOutcome<A> =
   | { readonly _tag: "stale" }
   /** 412 already-exists: a create found a draft. */
   | { readonly _tag: "exists" }
+  /** 404, or 412 no-current-version: the draft has no current version. */
   | { readonly _tag: "not-found" }
   | { readonly _tag: "submitted" }
   /** Anything else, including defects and calls that did not return in time. */
@@ -27,7 +28,9 @@ const classify = (error: { readonly _tag: string }): CallOutcome<never> => {
     case "KeyUnavailable":
       return { _tag: "unavailable" }
     case "PreconditionFailed":
-      return error instanceof PreconditionFailed && error.reason === "already-exists" ? { _tag: "exists" } : { _tag: "stale" }
+      if (!(error instanceof PreconditionFailed)) return { _tag: "stale" }
+      if (error.reason === "already-exists") return { _tag: "exists" }
+      return error.reason === "no-current-version" ? { _tag: "not-found" } : { _tag: "stale" }
     case "DraftNotFound":
       return { _tag: "not-found" }
     case "DraftSubmitted":

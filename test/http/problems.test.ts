@@ -120,11 +120,6 @@ describe("404 not found", () => {
     expect((await send(server, "GET", path, { token })).status).toBe(200)
   })
 
-  it("answers a replace of a missing draft", async () => {
-    const reply = await send(server, "PUT", `/v1/drafts/${newDraftId()}`, { token, headers: replaceHeaders('"1-abc"'), body: "{}" })
-    expectProblem(reply, 404, "not-found")
-  })
-
   it("answers an unknown route with a problem", async () => {
     expectProblem(await send(server, "GET", "/v2/elsewhere"), 404, "not-found")
   })
@@ -176,6 +171,31 @@ describe("412 precondition failed", () => {
   it("rejects a create of an existing draft", async () => {
     const { path } = await createDraft()
     expectProblem(await send(server, "PUT", path, { token, headers: createHeaders, body: "{}" }), 412, "precondition-failed")
+  })
+
+  it("rejects If-Match on a draft never created", async () => {
+    const path = `/v1/drafts/${newDraftId()}`
+    const etag = `"1-AAAAAAAAAAAAAAAA"`
+
+    const put = expectProblem(await send(server, "PUT", path, { token, headers: replaceHeaders(etag), body: "{}" }), 412, "precondition-failed")
+    expect(put.detail).toContain("no current version")
+    expect(put.detail).toContain("If-None-Match: *")
+    const patched = await send(server, "PATCH", path, { token, headers: { ...mergePatchHeaders, "if-match": etag }, body: "{}" })
+    expect(expectProblem(patched, 412, "precondition-failed").detail).toContain("If-None-Match: *")
+    expect((await send(server, "GET", path, { token })).status).toBe(404)
+  })
+
+  it("rejects If-Match on a deleted draft", async () => {
+    const { path, etag } = await createDraft()
+    expect((await send(server, "DELETE", path, { token, headers: { "if-match": etag } })).status).toBe(200)
+
+    expectProblem(await send(server, "PUT", path, { token, headers: replaceHeaders(etag), body: "{}" }), 412, "precondition-failed")
+    expectProblem(
+      await send(server, "PATCH", path, { token, headers: { ...mergePatchHeaders, "if-match": etag }, body: "{}" }),
+      412,
+      "precondition-failed"
+    )
+    expect((await send(server, "PUT", path, { token, headers: createHeaders, body: "{}" })).status).toBe(201)
   })
 })
 

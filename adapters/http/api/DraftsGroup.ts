@@ -55,7 +55,9 @@ const save = HttpApiEndpoint.put("save", "/v1/drafts/:draftId")
       description:
         "Send `If-None-Match: *` to create (201) or `If-Match` with the current ETag to replace (200). " +
         "Without either the answer is 428; `If-Match: *` is 428 too, because it names no version. " +
-        "A weak or stale ETag is 412; replacing a draft that does not exist is 404."
+        "A weak or stale ETag is 412, and so is `If-Match` on a draft that does not exist (RFC 9110 section " +
+        "13.1.1): it expired, was deleted or was never created, so create it again with `If-None-Match: *`. " +
+        "While the durable tier is unavailable a create still succeeds, not durable, but a replace answers 503."
     })
   )
   .annotateContext(documentResponseHeaders([200, 201], [...versionHeaders, draftHeaders.location]))
@@ -73,7 +75,10 @@ const patch = HttpApiEndpoint.patch("patch", "/v1/drafts/:draftId")
   .annotateContext(
     OpenApi.annotations({
       summary: "Apply a JSON Merge Patch to a draft",
-      description: "Requires `If-Match` with the current ETag and `Content-Type: application/merge-patch+json`."
+      description:
+        "Requires `If-Match` with the current ETag and `Content-Type: application/merge-patch+json`. A weak or " +
+        "stale ETag is 412, and so is `If-Match` on a draft that does not exist: a merge patch needs a current " +
+        "version, so create the draft again with a PUT and `If-None-Match: *`."
     })
   )
   .annotateContext(documentResponseHeaders([200], versionHeaders))

@@ -1,5 +1,5 @@
 import { createServer } from "node:http"
-import { HttpApiBuilder, HttpApiSwagger, HttpServer } from "@effect/platform"
+import { HttpApiBuilder, HttpApiSwagger, HttpMiddleware, HttpServer } from "@effect/platform"
 import type { ServeError } from "@effect/platform/HttpServerError"
 import { NodeHttpServer } from "@effect/platform-node"
 import { type ConfigError, Effect, Layer } from "effect"
@@ -13,6 +13,7 @@ import type { TokenVerifier } from "../auth/TokenVerifier.ts"
 import * as DraftsHandlers from "../handlers/draftsHandlers.ts"
 import * as HealthHandlers from "../handlers/healthHandlers.ts"
 import { listenConfig, type ListenOptions } from "./listenConfig.ts"
+import { requestSpans } from "./requestSpans.ts"
 import * as UnhandledFailures from "./unhandledFailures.ts"
 
 /** The API with its handlers and token check. */
@@ -27,14 +28,14 @@ export type ServerRequirements = Drafts | DraftsConfig | HotStore | DurableStore
 
 /**
  * Serves the API, /openapi.json and /docs (Swagger UI) with Node's HTTP server, and exposes
- * the bound server so callers that listen on port 0 can read the port.
+ * the bound server so callers that listen on port 0 can read the port. Request spans come
+ * from `requestSpans`, because Effect's own HTTP tracer puts the draft id on them.
  */
-// NOTE: Effect's HTTP tracer sets url.full and url.path, which contain the draft id, on each
-// request span. No tracer exports spans today; one that does should drop those attributes.
 export const layer = (
   listen: ListenOptions
 ): Layer.Layer<HttpServer.HttpServer, ServeError, ServerRequirements> =>
-  HttpApiBuilder.serve().pipe(
+  HttpApiBuilder.serve(requestSpans).pipe(
+    HttpMiddleware.withTracerDisabledWhen(() => true),
     Layer.provide(HttpApiSwagger.layer({ path: "/docs" })),
     Layer.provide(HttpApiBuilder.middlewareOpenApi({ path: "/openapi.json" })),
     Layer.provide(UnhandledFailures.layer),

@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from "node:crypto"
 import { HttpServer } from "@effect/platform"
-import { Context, Effect, Layer, Logger, ManagedRuntime, Option, Redacted } from "effect"
+import { Context, Effect, Layer, Logger, ManagedRuntime, Option, Redacted, type Tracer } from "effect"
 import * as FaultyDurableStore from "../../../adapters/faults/FaultyDurableStore.ts"
 import * as FaultyHotStore from "../../../adapters/faults/FaultyHotStore.ts"
 import * as EmbeddedTokenVerifier from "../../../adapters/http/auth/EmbeddedTokenVerifier.ts"
@@ -12,6 +12,7 @@ import { DurableStoreLoss } from "../../../adapters/memory/DurableStoreLoss.ts"
 import { HotStoreLoss } from "../../../adapters/memory/HotStoreLoss.ts"
 import * as MemoryDurableStore from "../../../adapters/memory/MemoryDurableStore.ts"
 import * as MemoryHotStore from "../../../adapters/memory/MemoryHotStore.ts"
+import * as MetricsServer from "../../../adapters/monitoring/MetricsServer.ts"
 import { KeyUnavailable } from "../../../domain/errors.ts"
 import { Drafts } from "../../../programs/Drafts.ts"
 import { DraftsConfig, type DraftsConfigShape } from "../../../programs/DraftsConfig.ts"
@@ -29,12 +30,18 @@ export interface HttpTestServerOptions {
   readonly drafts?: Layer.Layer<Drafts, unknown>
   /** Extra layers over the programs, such as the write-behind loop. */
   readonly background?: Layer.Layer<never, never, Drafts>
+  /** Receives every span of the server, for tests that inspect what a tracer would export. */
+  readonly tracer?: Tracer.Tracer
+  /** Starts the Prometheus listener on a second free loopback port. */
+  readonly metrics?: boolean
 }
 
 /** What a test needs to talk to a running server and to reach behind it. */
 export interface HttpTestServer {
   readonly baseUrl: string
   readonly url: (path: string) => string
+  /** Base URL of the metrics listener; absent unless `metrics` was set. */
+  readonly metricsBaseUrl?: string
   /** An embedded HS256 token for `owner`, valid for `ttlSeconds` (default 1 hour). */
   readonly tokenFor: (owner: string, ttlSeconds?: number) => Promise<string>
   /** The HS256 secret the server verifies with, for tests that forge tokens. */
@@ -114,15 +121,28 @@ export const startHttpTestServer = async (options: HttpTestServerOptions = {}): 
   const stack = Layer.mergeAll(drafts, StorageKeys.Default, options.verifier ?? EmbeddedTokenVerifier.layer).pipe(
     Layer.provideMerge(ports)
   )
-  const server = ServerLayer.layer({ host: "127.0.0.1", port: 0 }).pipe(
+  const loopback = { host: "127.0.0.1", port: 0 }
+  const metricsListener = options.metrics === true ? MetricsServer.layer(loopback) : Layer.empty
+  const server = ServerLayer.layer(loopback).pipe(
     Layer.provide(options.background ?? Layer.empty),
+    Layer.provideMerge(metricsListener),
     Layer.provideMerge(stack)
   )
-  const runtime = ManagedRuntime.make(server.pipe(Layer.provide(Logger.replace(Logger.defaultLogger, capture))))
+  const tracing = options.tracer === undefined ? Layer.empty : Layer.setTracer(options.tracer)
+  const runtime = ManagedRuntime.make(
+    server.pipe(Layer.provide(Logger.replace(Logger.defaultLogger, capture)), Layer.provide(tracing))
+  )
 
   const address = await runtime.runPromise(Effect.map(HttpServer.HttpServer, (bound) => bound.address))
   if (address._tag !== "TcpAddress") throw new Error("the test server did not bind a TCP port")
   const baseUrl = `http://127.0.0.1:${address.port}`
+  const metricsAddress = await runtime.runPromise(
+    Effect.map(Effect.serviceOption(MetricsServer.MetricsServer), Option.map((listener) => listener.address))
+  )
+  const metricsBaseUrl =
+    Option.isSome(metricsAddress) && metricsAddress.value._tag === "TcpAddress"
+      ? `http://127.0.0.1:${metricsAddress.value.port}`
+      : undefined
 
   const context = await runtime.runPromise(
     Effect.all({ hotFaults: FaultyHotStore.HotFaults, durableFaults: FaultyDurableStore.DurableFaults })
@@ -131,6 +151,7 @@ export const startHttpTestServer = async (options: HttpTestServerOptions = {}): 
   return {
     baseUrl,
     url: (path) => `${baseUrl}${path}`,
+    ...(metricsBaseUrl === undefined ? {} : { metricsBaseUrl }),
     tokenFor: (owner, ttlSeconds) =>
       Effect.runPromise(
         issueToken(ttlSeconds === undefined ? { owner } : { owner, ttlSeconds }).pipe(Effect.provideService(Secrets, secrets))
