@@ -1,9 +1,19 @@
-import { Config, ConfigError, Either } from "effect"
-import { defaults, type RedisHotStoreOptions, resolveOptions, type ResolvedOptions } from "./redisOptions.ts"
+import { readFileSync } from "node:fs"
+import { Config, ConfigError, Either, Option } from "effect"
+import {
+  defaults,
+  endpointRule,
+  type RedisHotStoreOptions,
+  resolveOptions,
+  type ResolvedOptions,
+  tlsCaRule
+} from "./redisOptions.ts"
 
-/** Environment variable of each option. */
+/** Environment variable of each option; `tlsCa` is read from the file `REDIS_TLS_CA_FILE` names. */
 export const environmentNames: Record<keyof RedisHotStoreOptions, string> = {
   url: "REDIS_URL",
+  clusterUrl: "REDIS_CLUSTER_URL",
+  tlsCa: "REDIS_TLS_CA_FILE",
   shards: "REDIS_PENDING_SHARDS",
   keyPrefix: "REDIS_KEY_PREFIX",
   commandTimeoutMillis: "REDIS_COMMAND_TIMEOUT_MS",
@@ -12,12 +22,38 @@ export const environmentNames: Record<keyof RedisHotStoreOptions, string> = {
   maxReconnectDelayMillis: "REDIS_MAX_RECONNECT_DELAY_MS"
 }
 
+/** Reads the CA file at startup; the message names the variable and the system error code, never file contents. */
+const readCaFile = (path: string): Either.Either<string, ConfigError.ConfigError> => {
+  try {
+    return Either.right(readFileSync(path, "utf8"))
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? "unknown error"
+    const name = environmentNames.tlsCa
+    return Either.left(
+      ConfigError.InvalidData([name], `${name} is invalid: the file ${path} could not be read (${code}). Set it to the path of a readable PEM file.`)
+    )
+  }
+}
+
+const problemMessage = (option: keyof RedisHotStoreOptions, rule: string): string => {
+  if (rule === endpointRule) {
+    return `Set exactly one of ${environmentNames.url} (one endpoint) and ${environmentNames.clusterUrl} (Redis Cluster seed nodes).`
+  }
+  const name = environmentNames[option]
+  if (option === "tlsCa" && rule === tlsCaRule) return `${name} is invalid: it must name a file of ${rule}.`
+  return `${name} is invalid: it must be ${rule}.`
+}
+
+const optional = <A>(config: Config.Config<A>) => Config.map(Config.option(config), Option.getOrUndefined)
+
 /**
- * Reads the Redis hot store options from `REDIS_*` variables. Only `REDIS_URL` is required.
- * It is read as a secret because it may contain the password.
+ * Reads the Redis hot store options from `REDIS_*` variables. Exactly one of `REDIS_URL` and
+ * `REDIS_CLUSTER_URL` is required; both are read as secrets because they may contain the password.
  */
 export const redisHotStoreConfig: Config.Config<ResolvedOptions> = Config.all({
-  url: Config.redacted(environmentNames.url),
+  url: optional(Config.redacted(environmentNames.url)),
+  clusterUrl: optional(Config.redacted(environmentNames.clusterUrl)),
+  tlsCaFile: optional(Config.string(environmentNames.tlsCa)),
   shards: Config.integer(environmentNames.shards).pipe(Config.withDefault(defaults.shards)),
   keyPrefix: Config.string(environmentNames.keyPrefix).pipe(Config.withDefault(defaults.keyPrefix)),
   commandTimeoutMillis: Config.integer(environmentNames.commandTimeoutMillis).pipe(
@@ -33,9 +69,18 @@ export const redisHotStoreConfig: Config.Config<ResolvedOptions> = Config.all({
     Config.withDefault(defaults.maxReconnectDelayMillis)
   )
 }).pipe(
-  Config.mapOrFail((options) =>
-    Either.mapLeft(resolveOptions(options), ({ option, rule }) =>
-      ConfigError.InvalidData([environmentNames[option]], `${environmentNames[option]} is invalid: it must be ${rule}.`)
+  Config.mapOrFail(({ url, clusterUrl, tlsCaFile, ...rest }) => {
+    const tlsCa = tlsCaFile === undefined ? Either.right(undefined) : readCaFile(tlsCaFile)
+    if (Either.isLeft(tlsCa)) return Either.left(tlsCa.left)
+
+    const options: RedisHotStoreOptions = {
+      ...rest,
+      ...(url === undefined ? {} : { url }),
+      ...(clusterUrl === undefined ? {} : { clusterUrl }),
+      ...(tlsCa.right === undefined ? {} : { tlsCa: tlsCa.right })
+    }
+    return Either.mapLeft(resolveOptions(options), ({ option, rule }) =>
+      ConfigError.InvalidData([environmentNames[option]], problemMessage(option, rule))
     )
-  )
+  })
 )
