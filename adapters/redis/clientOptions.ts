@@ -16,6 +16,9 @@ const isAddress = (host: string): boolean => /^[\d.]+$/.test(host) || host.inclu
 const tlsOptions = (options: ResolvedOptions, servername: string | undefined) => {
   if (!options.target.tls) return {}
 
+  // NOTE: no client certificate is sent, so a redis-server left at its default
+  // `tls-auth-clients yes` rejects the handshake; it needs `no` or `optional`.
+
   return {
     tls: {
       ...(servername === undefined ? {} : { servername }),
@@ -74,10 +77,11 @@ const clusterRetryDelayMillis = 100
  *   Node connections keep their own queues, which the command timeout bounds.
  * - MOVED and ASK replies are followed up to `maxRedirections` times; MOVED also refreshes the
  *   slot table. A closed node connection, CLUSTERDOWN and TRYAGAIN are retried every 100 ms
- *   within the same limit while the slot table is refreshed, which covers a failover.
- * - Writes go to primaries only (`scaleReads: "master"`), and connections never enter
- *   READONLY mode, so a replica answers with MOVED rather than READONLY. A READONLY reply
- *   fails the call.
+ *   within the same limit while the slot table is refreshed. A failover that takes longer
+ *   than those retries (about 1.6 s) or the command timeout fails the call.
+ * - Commands go to primaries only (`scaleReads: "master"`). A cluster replica that receives a
+ *   write through a stale slot table replies MOVED, not READONLY, so no READONLY resend is
+ *   set up here; a READONLY reply fails the call.
  * - Host names are not resolved ahead of time (`dnsLookup` returns them unchanged), so TLS
  *   checks a certificate against the name the cluster announces.
  * - The cluster reconnects without end, 100 ms, 200 ms, ... up to `maxReconnectDelayMillis`.

@@ -1,9 +1,10 @@
 import { type ChildProcess, spawn } from "node:child_process"
 import { once } from "node:events"
 import { mkdtemp, rm } from "node:fs/promises"
-import { createConnection, createServer } from "node:net"
+import { createConnection, createServer, type Socket } from "node:net"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
+import { connect as connectTls } from "node:tls"
 import { Redis } from "ioredis"
 
 /**
@@ -33,6 +34,11 @@ export interface RedisServerOptions {
   readonly replicaOf?: number
   /** Starts in cluster mode and assigns every slot to this one node. */
   readonly cluster?: boolean
+  /**
+   * Serves TLS only: the port is the TLS port and plain TCP is off. Clients need no
+   * certificate of their own (`tls-auth-clients no`).
+   */
+  readonly tls?: { readonly certFile: string; readonly keyFile: string; readonly caFile: string; readonly caPem: string }
   /** Further `--name value` arguments, e.g. `["--requirepass", "secret"]`. */
   readonly extraArguments?: ReadonlyArray<string>
 }
@@ -54,10 +60,14 @@ export const freeLoopbackPort = async (): Promise<number> => {
   }
 }
 
-/** Sends PING over a raw socket and resolves true when the reply is PONG, or NOAUTH when a password is set. */
-const answersPing = (port: number): Promise<boolean> =>
+/**
+ * Sends PING over a raw socket, or a TLS socket that trusts `caPem`, and resolves true when
+ * the reply is PONG, or NOAUTH when a password is set.
+ */
+const answersPing = (port: number, caPem?: string): Promise<boolean> =>
   new Promise((resolve) => {
-    const socket = createConnection({ host: "127.0.0.1", port })
+    const socket: Socket =
+      caPem === undefined ? createConnection({ host: "127.0.0.1", port }) : connectTls({ host: "127.0.0.1", port, ca: caPem })
     const finish = (answered: boolean) => {
       socket.destroy()
       resolve(answered)
@@ -65,7 +75,7 @@ const answersPing = (port: number): Promise<boolean> =>
     socket.setTimeout(500, () => finish(false))
     socket.on("error", () => finish(false))
     socket.on("data", (data) => finish(/^(\+PONG|-NOAUTH)/.test(data.toString("latin1"))))
-    socket.on("connect", () => socket.write("PING\r\n"))
+    socket.on(caPem === undefined ? "connect" : "secureConnect", () => socket.write("PING\r\n"))
   })
 
 const sleep = (millis: number) => new Promise((resolve) => setTimeout(resolve, millis))
@@ -88,8 +98,20 @@ export const startRedisServer = async (options: RedisServerOptions = {}): Promis
   const port = await freeLoopbackPort()
   const password = passwordOf(options.extraArguments ?? [])
 
+  const { tls } = options
+  const listenArguments =
+    tls === undefined
+      ? ["--port", String(port)]
+      : [
+          "--port", "0",
+          "--tls-port", String(port),
+          "--tls-cert-file", tls.certFile,
+          "--tls-key-file", tls.keyFile,
+          "--tls-ca-cert-file", tls.caFile,
+          "--tls-auth-clients", "no"
+        ]
   const serverArguments = [
-    "--port", String(port),
+    ...listenArguments,
     "--bind", "127.0.0.1",
     "--dir", directory,
     "--save", "",
@@ -105,7 +127,14 @@ export const startRedisServer = async (options: RedisServerOptions = {}): Promis
   let output = ""
 
   const client = () =>
-    new Redis({ host: "127.0.0.1", port, lazyConnect: true, maxRetriesPerRequest: 1, ...(password ? { password } : {}) })
+    new Redis({
+      host: "127.0.0.1",
+      port,
+      lazyConnect: true,
+      maxRetriesPerRequest: 1,
+      ...(password ? { password } : {}),
+      ...(tls ? { tls: { ca: tls.caPem } } : {})
+    })
 
   const withClient = async <A>(use: (redis: Redis) => Promise<A>): Promise<A> => {
     const redis = client()
@@ -134,7 +163,7 @@ export const startRedisServer = async (options: RedisServerOptions = {}): Promis
     try {
       await waitUntil(async () => {
         if (started.exitCode !== null) throw new Error(`redis-server exited: ${output}`)
-        return answersPing(port)
+        return answersPing(port, tls?.caPem)
       }, `answer PING on port ${port}`)
     } catch (error) {
       started.kill("SIGKILL")
@@ -155,7 +184,7 @@ export const startRedisServer = async (options: RedisServerOptions = {}): Promis
 
   return {
     port,
-    url: `redis://127.0.0.1:${port}`,
+    url: `${tls ? "rediss" : "redis"}://127.0.0.1:${port}`,
     client,
     flushAll: () => withClient(async (redis) => void (await redis.flushall())),
     kill,
