@@ -2,10 +2,12 @@ import { randomBytes } from "node:crypto"
 import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
 import { Context, Effect, Layer } from "effect"
 import { type KeyLayout, pendingKeys } from "../adapters/redis/redisKeys.ts"
+import type { StoreUnavailable } from "../domain/errors.ts"
 import { draftKeyString } from "../domain/keys.ts"
 import { Any, HotStore } from "../programs/ports/HotStore.ts"
 import { hotStoreContract } from "./contracts/hotStoreContract.ts"
 import { type RedisCluster, startRedisCluster } from "./support/redisCluster.ts"
+import { freeLoopbackPort } from "./support/redisServer.ts"
 import { checkClaimsAreExclusive, keyOf, letRedisTtlPass } from "./support/hotStoreChecks.ts"
 import { clusterStoreLayer, freshClusterStore } from "./support/redisHotStoreLayer.ts"
 
@@ -77,6 +79,28 @@ describe("RedisHotStore on Redis Cluster", () => {
       for (const key of keys) expect(yield* store.settle(key, `"1-a"`)).toBe(true)
       expect(yield* store.pendingCount).toBe(0)
     }).pipe(Effect.provide(freshClusterStore(cluster)))
+  )
+
+  it.scopedLive("unreachable cluster fails calls", () =>
+    Effect.gen(function* () {
+      const ports = yield* Effect.promise(() => Promise.all([freeLoopbackPort(), freeLoopbackPort()]))
+      const url = `redis://${ports.map((port) => `127.0.0.1:${port}`).join(",")}`
+      const store = Context.get(yield* Layer.build(clusterStoreLayer(url, { commandTimeoutMillis: 500, connectTimeoutMillis: 500 })), HotStore)
+      const key = keyOf("owner", "unreachable")
+      const record = { bytes: randomBytes(8), etag: `"1-a"`, durable: false }
+
+      // The timeout only turns a hung call into a test failure; the assertion is on the error.
+      const bounded = <A>(call: Effect.Effect<A, StoreUnavailable>) =>
+        Effect.flip(call.pipe(Effect.timeoutFail({ duration: 10_000, onTimeout: () => "hung" as const })))
+
+      const writeError = yield* bounded(store.write({ key, record, ttlMillis: hour, condition: Any, pending: schedule }))
+      const countError = yield* bounded(store.pendingCount)
+
+      expect(writeError).not.toBe("hung")
+      expect(countError).not.toBe("hung")
+      if (writeError !== "hung") expect(writeError.method).toBe("write")
+      if (countError !== "hung") expect(countError.method).toBe("pendingCount")
+    })
   )
 
   it.scopedLive("two instances never claim one draft", () =>

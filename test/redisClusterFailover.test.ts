@@ -30,7 +30,7 @@ afterAll(async () => {
 
 const layout: KeyLayout = { prefix: "cd", shards: 16 }
 
-/** Stands for the ETag of a failed save, which the store may or may not have applied. */
+/** ETag recorded for a failed save, which the store may or may not have applied. */
 const unknownEtag = ""
 
 /** A version a save reported, or one a failed save may have written, with the document it stores. */
