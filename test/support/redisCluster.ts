@@ -1,7 +1,7 @@
 import { execFile } from "node:child_process"
 import { promisify } from "node:util"
 import type { Redis } from "ioredis"
-import { type RedisServer, startRedisServer } from "./redisServer.ts"
+import { type RedisServer, type RedisServerOptions, startRedisServer } from "./redisServer.ts"
 
 const run = promisify(execFile)
 
@@ -11,7 +11,7 @@ const run = promisify(execFile)
  * a replica take over within a few seconds of its primary dying.
  */
 export interface RedisCluster {
-  /** `redis://` URL with every node as a seed, for `REDIS_CLUSTER_URL`. */
+  /** `redis://` (or `rediss://`) URL with every node as a seed, for `REDIS_CLUSTER_URL`. */
   readonly url: string
   readonly nodes: ReadonlyArray<RedisServer>
   /** Ports of the nodes that are primaries now, as the cluster reports them. */
@@ -32,6 +32,8 @@ export interface RedisCluster {
 export interface RedisClusterOptions {
   /** Milliseconds without a reply after which a node counts as failed (default 1000). */
   readonly nodeTimeoutMillis?: number
+  /** Serves TLS only, on client ports and the cluster bus alike, with these files. */
+  readonly tls?: RedisServerOptions["tls"]
 }
 
 const redisCliPath = "/usr/bin/redis-cli"
@@ -90,7 +92,9 @@ export const startRedisCluster = async (options: RedisClusterOptions = {}): Prom
   const started = await Promise.allSettled(
     Array.from({ length: primaries * 2 }, () =>
       startRedisServer({
+        ...(options.tls === undefined ? {} : { tls: options.tls }),
         extraArguments: [
+          ...(options.tls === undefined ? [] : ["--tls-cluster", "yes", "--tls-replication", "yes"]),
           "--cluster-enabled", "yes",
           "--cluster-node-timeout", nodeTimeout,
           // With factor 0 a replica may take over however long its link to the primary has been down (redis.conf).
@@ -126,9 +130,10 @@ export const startRedisCluster = async (options: RedisClusterOptions = {}): Prom
     const failure = started.find((result) => result.status === "rejected")
     if (failure !== undefined) throw (failure as PromiseRejectedResult).reason
 
+    const tlsArguments = options.tls === undefined ? [] : ["--tls", "--cacert", options.tls.caFile]
     await run(
       redisCliPath,
-      ["--cluster", "create", ...nodes.map((node) => `127.0.0.1:${node.port}`), "--cluster-replicas", "1", "--cluster-yes"],
+      [...tlsArguments, "--cluster", "create", ...nodes.map((node) => `127.0.0.1:${node.port}`), "--cluster-replicas", "1", "--cluster-yes"],
       { timeout: readyTimeoutMillis }
     )
     await waitUntil(
@@ -145,7 +150,7 @@ export const startRedisCluster = async (options: RedisClusterOptions = {}): Prom
   }
 
   return {
-    url: `redis://${nodes.map((node) => `127.0.0.1:${node.port}`).join(",")}`,
+    url: `${options.tls === undefined ? "redis" : "rediss"}://${nodes.map((node) => `127.0.0.1:${node.port}`).join(",")}`,
     nodes,
     primaryPorts: async () => (await clusterNodes()).filter(isLivePrimary).map((line) => line.port),
     primaryOfSlot: async (slot) => {

@@ -46,13 +46,15 @@ export const makeTestCertificates = async (): Promise<TestCertificates> => {
       "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
       "-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=localhost"
     ])
+    // clientAuth too, because cluster nodes present this certificate to each other on the
+    // cluster bus and during replication, and the accepting node checks it.
     await writeFile(
       join(directory, "server.ext"),
       [
         "subjectAltName=IP:127.0.0.1,DNS:localhost",
         "basicConstraints=CA:FALSE",
         "keyUsage=critical,digitalSignature,keyEncipherment",
-        "extendedKeyUsage=serverAuth"
+        "extendedKeyUsage=serverAuth,clientAuth"
       ].join("\n")
     )
     await openssl(directory, [
