@@ -11,6 +11,8 @@ import { parseClusterUrl, parseRedisUrl } from "../adapters/redis/redisTargets.t
 
 // A syntactically valid PEM block: these tests check where the text goes, not the certificate.
 const caPem = "-----BEGIN CERTIFICATE-----\nTUlJQg==\n-----END CERTIFICATE-----\n"
+// Shaped like a PKCS #8 key; only the PEM check reads it.
+const keyPem = "-----BEGIN PRIVATE KEY-----\nTUlJQg==\n-----END PRIVATE KEY-----\n"
 const caDirectory = mkdtempSync(join(tmpdir(), "claim-drafts-ca-"))
 const caFile = join(caDirectory, "ca.pem")
 const notPemFile = join(caDirectory, "not-pem.txt")
@@ -127,6 +129,18 @@ describe("resolveOptions", () => {
     expect(invalidOption({ url, clusterUrl: Redacted.make("redis://127.0.0.1:7000") })).toBe("clusterUrl")
     expect(invalidOption({ url, tlsCa: caPem })).toBe("tlsCa")
     expect(invalidOption({ url: Redacted.make("rediss://127.0.0.1"), tlsCa: "not a certificate" })).toBe("tlsCa")
+  })
+
+  it("checks the client certificate and key", () => {
+    const tlsUrl = Redacted.make("rediss://127.0.0.1")
+    const tlsKey = Redacted.make(keyPem)
+
+    expect(invalidOption({ url: tlsUrl, tlsCert: caPem })).toBe("tlsKey")
+    expect(invalidOption({ url: tlsUrl, tlsKey })).toBe("tlsCert")
+    expect(invalidOption({ url, tlsCert: caPem, tlsKey })).toBe("tlsCert")
+    expect(invalidOption({ url: tlsUrl, tlsCert: "not a certificate", tlsKey })).toBe("tlsCert")
+    expect(invalidOption({ url: tlsUrl, tlsCert: caPem, tlsKey: Redacted.make("not a key") })).toBe("tlsKey")
+    expect(invalidOption({ url: tlsUrl, tlsCert: caPem, tlsKey })).toBeUndefined()
   })
 })
 
@@ -275,6 +289,23 @@ describe("redisHotStoreConfig", () => {
       expect(String(error)).toContain("ENOENT")
       expect(String(error)).toContain("readable PEM file")
     }).pipe(withEnvironment({ REDIS_URL: "rediss://127.0.0.1:6391", REDIS_TLS_CA_FILE: join(caDirectory, "missing.pem") }))
+  )
+
+  it.effect("rejects a key file without a key", () =>
+    Effect.gen(function* () {
+      const error = yield* Effect.flip(redisHotStoreConfig)
+      expect(String(error)).toContain("REDIS_TLS_KEY_FILE is invalid: it must name a file of PEM text")
+      expect(String(error)).not.toContain("plain text")
+    }).pipe(
+      withEnvironment({ REDIS_URL: "rediss://127.0.0.1:6391", REDIS_TLS_CERT_FILE: caFile, REDIS_TLS_KEY_FILE: notPemFile })
+    )
+  )
+
+  it.effect("requires the key with the certificate", () =>
+    Effect.gen(function* () {
+      const error = yield* Effect.flip(redisHotStoreConfig)
+      expect(String(error)).toContain("REDIS_TLS_KEY_FILE is invalid: it must be set together with the client certificate")
+    }).pipe(withEnvironment({ REDIS_URL: "rediss://127.0.0.1:6391", REDIS_TLS_CERT_FILE: caFile }))
   )
 
   it.effect("rejects a CA file without certificates", () =>

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto"
 import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
-import { ConfigProvider, Context, Effect, HashMap, Layer, Logger, Option } from "effect"
+import { ConfigProvider, Context, Effect, HashMap, Layer, Logger, Option, Redacted } from "effect"
 import * as RedisHotStore from "../adapters/redis/RedisHotStore.ts"
 import type { StoreUnavailable } from "../domain/errors.ts"
 import { Any, HotStore, type HotWrite } from "../programs/ports/HotStore.ts"
@@ -18,6 +18,7 @@ let certificates: TestCertificates
 let tlsServer: RedisServer
 let plainServer: RedisServer
 let tlsCluster: RedisCluster
+let mutualTlsServer: RedisServer
 
 beforeAll(async () => {
   certificates = await makeTestCertificates()
@@ -27,14 +28,17 @@ beforeAll(async () => {
   const results = await Promise.allSettled([
     startRedisServer({ tls }).then((server) => (tlsServer = server)),
     startRedisServer().then((server) => (plainServer = server)),
-    startRedisCluster({ tls }).then((cluster) => (tlsCluster = cluster))
+    startRedisCluster({ tls }).then((cluster) => (tlsCluster = cluster)),
+    startRedisServer({
+      tls: { ...tls, clientAuth: { certPem: certificates.clientCertPem, keyPem: certificates.clientKeyPem } }
+    }).then((server) => (mutualTlsServer = server))
   ])
   const failure = results.find((result) => result.status === "rejected")
   if (failure !== undefined) throw failure.reason
 })
 
 afterAll(async () => {
-  await Promise.all([tlsServer?.stop(), plainServer?.stop(), tlsCluster?.stop()])
+  await Promise.all([tlsServer?.stop(), plainServer?.stop(), tlsCluster?.stop(), mutualTlsServer?.stop()])
   await certificates?.remove()
 })
 
@@ -155,6 +159,43 @@ describe("RedisHotStore over TLS", () => {
       const client = plainServer.client()
       const keys = yield* Effect.promise(() => client.dbsize().finally(() => client.disconnect()))
       expect(keys).toBe(0)
+    })
+  )
+
+  it.scopedLive("client certificate passes tls-auth-clients yes", () =>
+    Effect.gen(function* () {
+      const store = yield* storeFor(mutualTlsServer.url, {
+        tlsCa: certificates.caPem,
+        tlsCert: certificates.clientCertPem,
+        tlsKey: Redacted.make(certificates.clientKeyPem)
+      })
+
+      expect(yield* store.write(writeOf("1-a"))).toBe("written")
+      expect(Option.isSome(yield* store.get(key))).toBe(true)
+    })
+  )
+
+  it.scopedLive("REDIS_TLS_CERT_FILE and KEY_FILE configure the store", () =>
+    Effect.gen(function* () {
+      const provider = ConfigProvider.fromMap(
+        new Map([
+          ["REDIS_URL", `rediss://localhost:${mutualTlsServer.port}`],
+          ["REDIS_TLS_CA_FILE", certificates.caFile],
+          ["REDIS_TLS_CERT_FILE", certificates.clientCertFile],
+          ["REDIS_TLS_KEY_FILE", certificates.clientKeyFile]
+        ])
+      )
+      const context = yield* Layer.build(RedisHotStore.layerConfig).pipe(Effect.withConfigProvider(provider))
+      const store = Context.get(context, HotStore)
+
+      expect(yield* store.write(writeOf("2-b"))).toBe("written")
+    })
+  )
+
+  it.scopedLive("missing client certificate is rejected", () =>
+    Effect.gen(function* () {
+      const store = yield* storeFor(mutualTlsServer.url, { tlsCa: certificates.caPem })
+      expectUnavailable(yield* failedWrite(store))
     })
   )
 })

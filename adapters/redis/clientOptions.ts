@@ -12,17 +12,17 @@ const isAddress = (host: string): boolean => /^[\d.]+$/.test(host) || host.inclu
  * Node TLS options, or none for `redis://`. A `rediss://` target never falls back to plain
  * TCP: ioredis opens every connection with `tls.connect`, which verifies the certificate
  * chain and the host name, against `tlsCa` when set and Node's root certificates otherwise.
+ * `tlsCert` and `tlsKey`, when set, are the client certificate the server may require.
  */
 const tlsOptions = (options: ResolvedOptions, servername: string | undefined) => {
   if (!options.target.tls) return {}
 
-  // NOTE: no client certificate is sent, so a redis-server left at its default
-  // `tls-auth-clients yes` rejects the handshake; it needs `no` or `optional`.
-
   return {
     tls: {
       ...(servername === undefined ? {} : { servername }),
-      ...(options.tlsCa === undefined ? {} : { ca: options.tlsCa })
+      ...(options.tlsCa === undefined ? {} : { ca: options.tlsCa }),
+      ...(options.tlsCert === undefined ? {} : { cert: options.tlsCert }),
+      ...(options.tlsKey === undefined ? {} : { key: Redacted.value(options.tlsKey) })
     }
   }
 }
@@ -80,8 +80,8 @@ const clusterRetryDelayMillis = 100
  *   within the same limit while the slot table is refreshed. A failover that takes longer
  *   than those retries (about 1.6 s) or the command timeout fails the call.
  * - Commands go to primaries only (`scaleReads: "master"`). A cluster replica that receives a
- *   write through a stale slot table replies MOVED, not READONLY, so no READONLY resend is
- *   set up here; a READONLY reply fails the call.
+ *   write through a stale slot table replies MOVED, not READONLY. So no READONLY resend is
+ *   set up here, and a READONLY reply fails the call.
  * - Host names are not resolved ahead of time (`dnsLookup` returns them unchanged), so TLS
  *   checks a certificate against the name the cluster announces.
  * - The cluster reconnects without end, 100 ms, 200 ms, ... up to `maxReconnectDelayMillis`.

@@ -70,7 +70,7 @@ const watchConnection = (client: Redis | Cluster, log: (effect: Effect.Effect<vo
 /**
  * Logs errors of single cluster nodes, such as a primary that went down before its replica
  * took over, at most once per `quietMillis` with the count of errors not logged. The cluster
- * as a whole stays ready meanwhile, so `watchConnection` does not see them.
+ * as a whole usually stays ready meanwhile, so `watchConnection` does not see them.
  */
 const watchClusterNodes = (cluster: Cluster, log: (effect: Effect.Effect<void>) => void) => {
   let lastWarningAt = Number.NEGATIVE_INFINITY

@@ -19,6 +19,13 @@ export interface RedisHotStoreOptions {
    * with `rediss://`. Without it, TLS trusts Node's bundled root certificates.
    */
   readonly tlsCa?: string
+  /**
+   * PEM client certificate, for a server that requires one (redis-server's default
+   * `tls-auth-clients yes`); only with `rediss://` and together with `tlsKey`.
+   */
+  readonly tlsCert?: string
+  /** PEM private key of `tlsCert`; read only when the client is created and never logged. */
+  readonly tlsKey?: Redacted.Redacted<string>
   /** Pending queue shards, each a sorted set with its own hash tag (default 16); every instance must agree. */
   readonly shards?: number
   /** First part of every key and hash tag (default "cd"), so several deployments can share one Redis. */
@@ -52,6 +59,8 @@ export const maxShards = 1_024
 export interface ResolvedOptions {
   readonly target: RedisTarget | ClusterTarget
   readonly tlsCa: string | undefined
+  readonly tlsCert: string | undefined
+  readonly tlsKey: Redacted.Redacted<string> | undefined
   readonly layout: KeyLayout
   readonly commandTimeoutMillis: number
   readonly connectTimeoutMillis: number
@@ -74,12 +83,33 @@ const millisRule = "a whole number of milliseconds from 1 to 600000"
 
 export const endpointRule = "set, with a single-endpoint URL or a cluster URL but not both"
 
-const tlsCaWithoutTlsRule =
-  "unset unless the URL starts with rediss://, because a CA applies only to TLS; change the URL to rediss:// to encrypt the connection"
+const tlsWithoutTlsRule =
+  "unset unless the URL starts with rediss://, because TLS settings apply only to TLS; change the URL to rediss:// to encrypt the connection"
 
-export const tlsCaRule = "PEM text with at least one -----BEGIN CERTIFICATE----- block"
+const certificateRule = "PEM text with at least one -----BEGIN CERTIFICATE----- block"
+
+const privateKeyRule = "PEM text with a -----BEGIN PRIVATE KEY----- block (or an RSA or EC PRIVATE KEY block)"
+
+/** Rules about the content of PEM text, which the environment supplies as files. */
+export const pemRules: ReadonlySet<string> = new Set([certificateRule, privateKeyRule])
 
 const pemCertificatePattern = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/
+
+const pemPrivateKeyPattern = /-----BEGIN (RSA |EC )?PRIVATE KEY-----[\s\S]+?-----END (RSA |EC )?PRIVATE KEY-----/
+
+/** Checks the TLS options against the URL's scheme and each other, returning the first problem. */
+const checkTls = (options: RedisHotStoreOptions, isTls: boolean): Either.Either<void, OptionProblem> => {
+  const { tlsCa, tlsCert, tlsKey } = options
+  const setOptions = (["tlsCa", "tlsCert", "tlsKey"] as const).filter((option) => options[option] !== undefined)
+
+  if (!isTls && setOptions.length > 0) return problem(setOptions[0]!, tlsWithoutTlsRule)
+  if (tlsCa !== undefined && !pemCertificatePattern.test(tlsCa)) return problem("tlsCa", certificateRule)
+  if (tlsCert !== undefined && tlsKey === undefined) return problem("tlsKey", "set together with the client certificate")
+  if (tlsKey !== undefined && tlsCert === undefined) return problem("tlsCert", "set together with the client private key")
+  if (tlsCert !== undefined && !pemCertificatePattern.test(tlsCert)) return problem("tlsCert", certificateRule)
+  if (tlsKey !== undefined && !pemPrivateKeyPattern.test(Redacted.value(tlsKey))) return problem("tlsKey", privateKeyRule)
+  return Either.void
+}
 
 /** Parses whichever of `url` and `clusterUrl` is set; setting both or neither is a problem. */
 const resolveTarget = (options: RedisHotStoreOptions): Either.Either<RedisTarget | ClusterTarget, OptionProblem> => {
@@ -109,14 +139,14 @@ export const resolveOptions = (options: RedisHotStoreOptions): Either.Either<Res
 
   const target = resolveTarget(options)
   if (Either.isLeft(target)) return Either.left(target.left)
-  if (options.tlsCa !== undefined) {
-    if (!target.right.tls) return problem("tlsCa", tlsCaWithoutTlsRule)
-    if (!pemCertificatePattern.test(options.tlsCa)) return problem("tlsCa", tlsCaRule)
-  }
+  const tls = checkTls(options, target.right.tls)
+  if (Either.isLeft(tls)) return Either.left(tls.left)
 
   return Either.right({
     target: target.right,
     tlsCa: options.tlsCa,
+    tlsCert: options.tlsCert,
+    tlsKey: options.tlsKey,
     layout: { prefix: keyPrefix, shards },
     commandTimeoutMillis,
     connectTimeoutMillis,

@@ -4,7 +4,7 @@ import { mkdtemp, rm } from "node:fs/promises"
 import { createConnection, createServer, type Socket } from "node:net"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { connect as connectTls } from "node:tls"
+import { type ConnectionOptions, connect as connectTls } from "node:tls"
 import { Redis } from "ioredis"
 
 /**
@@ -36,9 +36,16 @@ export interface RedisServerOptions {
   readonly cluster?: boolean
   /**
    * Serves TLS only: the port is the TLS port and plain TCP is off. Clients need no
-   * certificate of their own (`tls-auth-clients no`).
+   * certificate of their own (`tls-auth-clients no`) unless `clientAuth` is set. Then every
+   * client must present one, and `client()` presents the certificate and key given there.
    */
-  readonly tls?: { readonly certFile: string; readonly keyFile: string; readonly caFile: string; readonly caPem: string }
+  readonly tls?: {
+    readonly certFile: string
+    readonly keyFile: string
+    readonly caFile: string
+    readonly caPem: string
+    readonly clientAuth?: { readonly certPem: string; readonly keyPem: string }
+  }
   /** Further `--name value` arguments, e.g. `["--requirepass", "secret"]`. */
   readonly extraArguments?: ReadonlyArray<string>
 }
@@ -61,13 +68,12 @@ export const freeLoopbackPort = async (): Promise<number> => {
 }
 
 /**
- * Sends PING over a raw socket, or a TLS socket that trusts `caPem`, and resolves true when
+ * Sends PING over a raw socket, or a TLS socket with `tls` options, and resolves true when
  * the reply is PONG, or NOAUTH when a password is set.
  */
-const answersPing = (port: number, caPem?: string): Promise<boolean> =>
+const answersPing = (port: number, tls?: ConnectionOptions): Promise<boolean> =>
   new Promise((resolve) => {
-    const socket: Socket =
-      caPem === undefined ? createConnection({ host: "127.0.0.1", port }) : connectTls({ host: "127.0.0.1", port, ca: caPem })
+    const socket: Socket = tls === undefined ? createConnection({ host: "127.0.0.1", port }) : connectTls({ ...tls, host: "127.0.0.1", port })
     const finish = (answered: boolean) => {
       socket.destroy()
       resolve(answered)
@@ -75,7 +81,7 @@ const answersPing = (port: number, caPem?: string): Promise<boolean> =>
     socket.setTimeout(500, () => finish(false))
     socket.on("error", () => finish(false))
     socket.on("data", (data) => finish(/^(\+PONG|-NOAUTH)/.test(data.toString("latin1"))))
-    socket.on(caPem === undefined ? "connect" : "secureConnect", () => socket.write("PING\r\n"))
+    socket.on(tls === undefined ? "connect" : "secureConnect", () => socket.write("PING\r\n"))
   })
 
 const sleep = (millis: number) => new Promise((resolve) => setTimeout(resolve, millis))
@@ -108,7 +114,7 @@ export const startRedisServer = async (options: RedisServerOptions = {}): Promis
           "--tls-cert-file", tls.certFile,
           "--tls-key-file", tls.keyFile,
           "--tls-ca-cert-file", tls.caFile,
-          "--tls-auth-clients", "no"
+          "--tls-auth-clients", tls.clientAuth === undefined ? "no" : "yes"
         ]
   const serverArguments = [
     ...listenArguments,
@@ -126,6 +132,11 @@ export const startRedisServer = async (options: RedisServerOptions = {}): Promis
   let child: ChildProcess | undefined
   let output = ""
 
+  const clientTls: ConnectionOptions | undefined =
+    tls === undefined
+      ? undefined
+      : { ca: tls.caPem, ...(tls.clientAuth ? { cert: tls.clientAuth.certPem, key: tls.clientAuth.keyPem } : {}) }
+
   const client = () =>
     new Redis({
       host: "127.0.0.1",
@@ -133,7 +144,7 @@ export const startRedisServer = async (options: RedisServerOptions = {}): Promis
       lazyConnect: true,
       maxRetriesPerRequest: 1,
       ...(password ? { password } : {}),
-      ...(tls ? { tls: { ca: tls.caPem } } : {})
+      ...(clientTls ? { tls: clientTls } : {})
     })
 
   const withClient = async <A>(use: (redis: Redis) => Promise<A>): Promise<A> => {
@@ -163,7 +174,7 @@ export const startRedisServer = async (options: RedisServerOptions = {}): Promis
     try {
       await waitUntil(async () => {
         if (started.exitCode !== null) throw new Error(`redis-server exited: ${output}`)
-        return answersPing(port, tls?.caPem)
+        return answersPing(port, clientTls)
       }, `answer PING on port ${port}`)
     } catch (error) {
       started.kill("SIGKILL")

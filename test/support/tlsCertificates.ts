@@ -9,13 +9,20 @@ const run = promisify(execFile)
 const opensslPath = "/usr/bin/openssl"
 const commandTimeoutMillis = 30_000
 
-/** A private CA and a server certificate it signed for 127.0.0.1 and localhost, as PEM files. */
+/**
+ * A private CA, a server certificate it signed for 127.0.0.1 and localhost, and a client
+ * certificate it signed, as PEM files.
+ */
 export interface TestCertificates {
   readonly directory: string
   readonly caFile: string
   readonly caPem: string
   readonly serverCertFile: string
   readonly serverKeyFile: string
+  readonly clientCertFile: string
+  readonly clientKeyFile: string
+  readonly clientCertPem: string
+  readonly clientKeyPem: string
   /** PEM of a second CA that signed nothing here, for checks that a wrong CA is rejected. */
   readonly otherCaPem: string
   readonly remove: () => Promise<void>
@@ -34,6 +41,19 @@ const makeCa = (directory: string, name: string) =>
     "-addext", "keyUsage=critical,keyCertSign,cRLSign"
   ])
 
+/** Creates a P-256 key and a certificate for it that the test CA signed with the extensions in `extensions`. */
+const makeSigned = async (directory: string, name: string, subject: string, extensions: ReadonlyArray<string>) => {
+  await openssl(directory, [
+    "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+    "-keyout", `${name}.key`, "-out", `${name}.csr`, "-subj", subject
+  ])
+  await writeFile(join(directory, `${name}.ext`), extensions.join("\n"))
+  await openssl(directory, [
+    "x509", "-req", "-in", `${name}.csr`, "-CA", "test-ca.pem", "-CAkey", "test-ca.key", "-CAcreateserial",
+    "-out", `${name}.pem`, "-days", "1", "-extfile", `${name}.ext`
+  ])
+}
+
 /** Generates the certificates with openssl into a new temporary directory. */
 export const makeTestCertificates = async (): Promise<TestCertificates> => {
   const directory = await mkdtemp(join(tmpdir(), "claim-drafts-tls-"))
@@ -42,24 +62,19 @@ export const makeTestCertificates = async (): Promise<TestCertificates> => {
   try {
     await Promise.all([makeCa(directory, "test-ca"), makeCa(directory, "other-ca")])
 
-    await openssl(directory, [
-      "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-      "-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=localhost"
-    ])
     // clientAuth too, because cluster nodes present this certificate to each other on the
     // cluster bus and during replication, and the accepting node checks it.
-    await writeFile(
-      join(directory, "server.ext"),
-      [
-        "subjectAltName=IP:127.0.0.1,DNS:localhost",
-        "basicConstraints=CA:FALSE",
-        "keyUsage=critical,digitalSignature,keyEncipherment",
-        "extendedKeyUsage=serverAuth,clientAuth"
-      ].join("\n")
-    )
-    await openssl(directory, [
-      "x509", "-req", "-in", "server.csr", "-CA", "test-ca.pem", "-CAkey", "test-ca.key", "-CAcreateserial",
-      "-out", "server.pem", "-days", "1", "-extfile", "server.ext"
+    await makeSigned(directory, "server", "/CN=localhost", [
+      "subjectAltName=IP:127.0.0.1,DNS:localhost",
+      "basicConstraints=CA:FALSE",
+      "keyUsage=critical,digitalSignature,keyEncipherment",
+      "extendedKeyUsage=serverAuth,clientAuth"
+    ])
+    // -CAcreateserial rewrites the serial file, so the two signings run one after the other.
+    await makeSigned(directory, "client", "/CN=claim-drafts test client", [
+      "basicConstraints=CA:FALSE",
+      "keyUsage=critical,digitalSignature",
+      "extendedKeyUsage=clientAuth"
     ])
 
     return {
@@ -68,6 +83,10 @@ export const makeTestCertificates = async (): Promise<TestCertificates> => {
       caPem: await readFile(join(directory, "test-ca.pem"), "utf8"),
       serverCertFile: join(directory, "server.pem"),
       serverKeyFile: join(directory, "server.key"),
+      clientCertFile: join(directory, "client.pem"),
+      clientKeyFile: join(directory, "client.key"),
+      clientCertPem: await readFile(join(directory, "client.pem"), "utf8"),
+      clientKeyPem: await readFile(join(directory, "client.key"), "utf8"),
       otherCaPem: await readFile(join(directory, "other-ca.pem"), "utf8"),
       remove
     }
