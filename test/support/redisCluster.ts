@@ -1,7 +1,7 @@
 import { execFile } from "node:child_process"
 import { promisify } from "node:util"
 import type { Redis } from "ioredis"
-import { type RedisServer, type RedisServerOptions, startRedisServer } from "./redisServer.ts"
+import { freeLoopbackPort, type RedisServer, type RedisServerOptions, startRedisServer } from "./redisServer.ts"
 
 const run = promisify(execFile)
 
@@ -90,11 +90,13 @@ const isLivePrimary = (line: NodeLine): boolean =>
 export const startRedisCluster = async (options: RedisClusterOptions = {}): Promise<RedisCluster> => {
   const nodeTimeout = String(options.nodeTimeoutMillis ?? 1_000)
   const started = await Promise.allSettled(
-    Array.from({ length: primaries * 2 }, () =>
+    Array.from({ length: primaries * 2 }, async () =>
       startRedisServer({
         ...(options.tls === undefined ? {} : { tls: options.tls }),
         extraArguments: [
           ...(options.tls === undefined ? [] : ["--tls-cluster", "yes", "--tls-replication", "yes"]),
+          // The default bus port, client port + 10000, may be taken or above 65535.
+          "--cluster-port", String(await freeLoopbackPort()),
           "--cluster-enabled", "yes",
           "--cluster-node-timeout", nodeTimeout,
           // With factor 0 a replica may take over however long its link to the primary has been down (redis.conf).
