@@ -11,7 +11,9 @@ import * as S3DurableStore from "./s3/S3DurableStore.ts"
 
 /** The adapters the environment selects; each tier falls back to its embedded default. */
 export const selection = Config.all({
-  redis: Config.option(Config.string("REDIS_URL")).pipe(Config.map(Option.isSome)),
+  redis: Config.all([Config.option(Config.string("REDIS_URL")), Config.option(Config.string("REDIS_CLUSTER_URL"))]).pipe(
+    Config.map((urls) => urls.some(Option.isSome))
+  ),
   s3: Config.option(Config.string("CLAIM_DRAFTS_S3_BUCKET")).pipe(Config.map(Option.isSome))
 })
 

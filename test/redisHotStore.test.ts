@@ -1,6 +1,6 @@
-import { createHash, randomBytes } from "node:crypto"
+import { randomBytes } from "node:crypto"
 import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
-import { Context, Effect, Layer, TestClock } from "effect"
+import { Context, Effect, Layer } from "effect"
 import type { Redis } from "ioredis"
 import {
   type KeyLayout,
@@ -13,7 +13,8 @@ import {
 import { draftKeyString, type DraftKey } from "../domain/keys.ts"
 import { Any, HotStore, type HotWrite } from "../programs/ports/HotStore.ts"
 import { hotStoreContract } from "./contracts/hotStoreContract.ts"
-import { freshRedisStore, realSleep, redisStoreLayer } from "./support/redisHotStoreLayer.ts"
+import { checkClaimsAreExclusive, keyOf, letRedisTtlPass } from "./support/hotStoreChecks.ts"
+import { freshRedisStore, redisStoreLayer } from "./support/redisHotStoreLayer.ts"
 import { type RedisServer, startRedisServer } from "./support/redisServer.ts"
 
 let standalone: RedisServer
@@ -27,8 +28,7 @@ afterAll(async () => {
   await Promise.all([standalone?.stop(), cluster?.stop()])
 })
 
-/** Redis expires keys on its own clock, so the test waits in real time and moves `TestClock` alongside. */
-const letTtlPass = (millis: number) => Effect.zipRight(TestClock.adjust(millis), realSleep(millis + 50))
+const letTtlPass = letRedisTtlPass
 
 hotStoreContract("redis, one shard", {
   layer: () => freshRedisStore(standalone, { shards: 1 }),
@@ -47,10 +47,6 @@ hotStoreContract("redis cluster node, 16 shards", {
 })
 
 const layout: KeyLayout = { prefix: "cd", shards: 16 }
-
-const digest = (label: string) => createHash("sha256").update(label).digest("base64url")
-
-const keyOf = (owner: string, draft: string): DraftKey => ({ owner: digest(owner), draft: digest(`${owner}/${draft}`) })
 
 const withClient = <A>(server: RedisServer, use: (client: Redis) => Promise<A>) =>
   Effect.acquireUseRelease(
@@ -189,25 +185,7 @@ describe("RedisHotStore keys", () => {
       yield* Effect.promise(() => standalone.flushAll())
       const first = Context.get(yield* Layer.build(redisStoreLayer(standalone.url)), HotStore)
       const second = Context.get(yield* Layer.build(redisStoreLayer(standalone.url)), HotStore)
-      const keys = Array.from({ length: 60 }, (_, index) => keyOf("owner", `shared-${index}`))
-      for (const key of keys) {
-        yield* first.write({ key, record: { bytes: randomBytes(8), etag: `"1-a"`, durable: false }, ttlMillis: hour, condition: Any, pending: schedule })
-      }
-
-      const now = Date.now() + 1_000
-      const rounds = yield* Effect.all(
-        Array.from({ length: 6 }, (_, round) => (round % 2 === 0 ? first : second).claimDue(now, 15, 60_000)),
-        { concurrency: "unbounded" }
-      )
-      const claimed = rounds.flat().map(draftKeyString)
-
-      expect(new Set(claimed).size).toBe(claimed.length)
-      expect(claimed.length).toBeLessThanOrEqual(keys.length)
-      expect(claimed.length).toBeGreaterThan(0)
-
-      const rest = yield* second.claimDue(now, keys.length, 60_000)
-      expect(new Set([...claimed, ...rest.map(draftKeyString)]).size).toBe(keys.length)
-      expect(yield* first.claimDue(now, keys.length, 60_000)).toEqual([])
+      yield* checkClaimsAreExclusive(first, second)
     })
   )
 

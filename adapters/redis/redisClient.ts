@@ -1,13 +1,14 @@
-import { Effect, Runtime, type Scope } from "effect"
-import { Redis } from "ioredis"
-import { clientOptions, type ResolvedOptions } from "./redisOptions.ts"
+import { Duration, Effect, Runtime, type Scope } from "effect"
+import { Cluster, Redis } from "ioredis"
+import { clientOptions, clusterOptions } from "./clientOptions.ts"
+import type { ResolvedOptions } from "./redisOptions.ts"
 import { type ScriptCommands, scriptDefinitions } from "./scripts.ts"
 
-/** An ioredis client with the hot store's scripts defined on it. */
-export type HotStoreClient = Redis & ScriptCommands
+/** An ioredis client, for one endpoint or for a Redis Cluster, with the hot store's scripts defined on it. */
+export type HotStoreClient = (Redis | Cluster) & ScriptCommands
 
 /** Adds the hot store's scripts to a new client. */
-export const defineScripts = (client: Redis): HotStoreClient => {
+export const defineScripts = (client: Redis | Cluster): HotStoreClient => {
   for (const [name, definition] of Object.entries(scriptDefinitions)) {
     client.defineCommand(name, definition)
   }
@@ -21,7 +22,7 @@ const quietMillis = 60_000
  * Logs connection losses and recoveries. Repeats within `quietMillis` are counted instead of
  * logged, because a dead Redis or a failover produces an event every few hundred milliseconds.
  */
-const watchConnection = (client: Redis, log: (effect: Effect.Effect<void>) => void) => {
+const watchConnection = (client: Redis | Cluster, log: (effect: Effect.Effect<void>) => void) => {
   let state: "starting" | "ready" | "down" | "closing" = "starting"
   let lastWarningAt = Number.NEGATIVE_INFINITY
   let unlogged = 0
@@ -67,9 +68,50 @@ const watchConnection = (client: Redis, log: (effect: Effect.Effect<void>) => vo
 }
 
 /**
- * Creates the scoped client. It starts connecting at once but does not wait, because calls
- * made before it is ready wait in the offline queue within the command timeout. A service
- * whose Redis is down therefore still starts, and its hot store calls fail with StoreUnavailable.
+ * Logs errors of single cluster nodes, such as a primary that went down before its replica
+ * took over, at most once per `quietMillis` with the count of errors not logged. The cluster
+ * as a whole usually stays ready meanwhile, so `watchConnection` does not see them.
+ */
+const watchClusterNodes = (cluster: Cluster, log: (effect: Effect.Effect<void>) => void) => {
+  let lastWarningAt = Number.NEGATIVE_INFINITY
+  let unlogged = 0
+
+  cluster.on("node error", (error: Error, node: string) => {
+    const now = Date.now()
+    if (now - lastWarningAt < quietMillis) {
+      unlogged++
+      return
+    }
+    lastWarningAt = now
+    const annotations = { module: "RedisHotStore", node, error: error.message, unloggedNodeErrors: unlogged }
+    unlogged = 0
+    log(
+      Effect.logWarning("Redis Cluster node failed; calls to its slots fail until it or its replica answers.").pipe(
+        Effect.annotateLogs(annotations)
+      )
+    )
+  })
+}
+
+/** Creates the ioredis client the options select: a `Cluster` for a cluster URL, else a `Redis`. */
+const createClient = (options: ResolvedOptions, log: (effect: Effect.Effect<void>) => void): Redis | Cluster => {
+  const { target } = options
+  if (target._tag === "Standalone") return new Redis(clientOptions({ ...options, target }))
+
+  const cluster = new Cluster(
+    target.nodes.map((node) => ({ host: node.host, port: node.port })),
+    clusterOptions({ ...options, target })
+  )
+  watchClusterNodes(cluster, log)
+  return cluster
+}
+
+/**
+ * Creates the scoped client. It starts connecting at once. A single-endpoint client does not
+ * wait, because calls made before it is ready wait in the offline queue within the command
+ * timeout. A cluster client has no offline queue (see clusterOptions), so it waits up to the
+ * connect timeout for the slot table and then goes on either way. A service whose Redis is
+ * down therefore still starts, and its hot store calls fail with StoreUnavailable.
  */
 export const makeClient = (options: ResolvedOptions): Effect.Effect<HotStoreClient, never, Scope.Scope> =>
   Effect.gen(function* () {
@@ -78,15 +120,16 @@ export const makeClient = (options: ResolvedOptions): Effect.Effect<HotStoreClie
       Runtime.runFork(runtime)(effect)
     }
 
-    const { client } = yield* Effect.acquireRelease(
+    const { client, connected } = yield* Effect.acquireRelease(
       Effect.sync(() => {
-        // NOTE: a standalone client only; connecting through the ioredis Cluster client is not implemented (docs/redis.md).
-        const client = new Redis(clientOptions(options))
+        const client = createClient(options, log)
         const watcher = watchConnection(client, log)
-        client.connect().catch(() => {
+        const connected = client.connect().then(
+          () => true,
           // The error listener has logged the failure, and ioredis keeps reconnecting.
-        })
-        return { client: defineScripts(client), watcher }
+          () => false
+        )
+        return { client: defineScripts(client), watcher, connected }
       }),
       ({ client, watcher }) =>
         Effect.promise(async () => {
@@ -96,5 +139,11 @@ export const makeClient = (options: ResolvedOptions): Effect.Effect<HotStoreClie
           client.disconnect()
         })
     )
+
+    if (options.target._tag === "Cluster") {
+      yield* Effect.promise(() => connected).pipe(
+        Effect.timeoutOption(Duration.millis(options.connectTimeoutMillis))
+      )
+    }
     return client
   })

@@ -1,14 +1,31 @@
 import { Either, Redacted } from "effect"
-import type { RedisOptions } from "ioredis"
 import type { KeyLayout } from "./redisKeys.ts"
+import { type ClusterTarget, parseClusterUrl, parseRedisUrl, type RedisTarget } from "./redisTargets.ts"
 
-/** Settings of the Redis hot store; every field but `url` has a default. */
+/** Settings of the Redis hot store: exactly one of `url` and `clusterUrl`, the rest have defaults. */
 export interface RedisHotStoreOptions {
   /**
-   * `redis://[username[:password]@]host[:port][/db]`, or `rediss://` for TLS. The password is
-   * read only when the client is created and never appears in logs or errors.
+   * One endpoint: `redis://[username[:password]@]host[:port][/db]`, or `rediss://` for TLS.
+   * The password is read only when the client is created and never appears in logs or errors.
    */
-  readonly url: Redacted.Redacted<string>
+  readonly url?: Redacted.Redacted<string>
+  /**
+   * Redis Cluster seed nodes: `redis://[username[:password]@]host[:port][,host[:port]...]`, or
+   * `rediss://` for TLS. The client discovers the other nodes from them. Kept secret as `url` is.
+   */
+  readonly clusterUrl?: Redacted.Redacted<string>
+  /**
+   * PEM certificates of the CA that signed the server certificates, for a private CA; only
+   * with `rediss://`. Without it, TLS trusts Node's bundled root certificates.
+   */
+  readonly tlsCa?: string
+  /**
+   * PEM client certificate, for a server that requires one (redis-server's default
+   * `tls-auth-clients yes`); only with `rediss://` and together with `tlsKey`.
+   */
+  readonly tlsCert?: string
+  /** PEM private key of `tlsCert`; read only when the client is created and never logged. */
+  readonly tlsKey?: Redacted.Redacted<string>
   /** Pending queue shards, each a sorted set with its own hash tag (default 16); every instance must agree. */
   readonly shards?: number
   /** First part of every key and hash tag (default "cd"), so several deployments can share one Redis. */
@@ -38,71 +55,17 @@ export const defaults = {
 /** Largest shard count: far more than any cluster has masters, and still a cheap claim round. */
 export const maxShards = 1_024
 
-/** Connection target parsed from the URL. */
-export interface RedisTarget {
-  readonly host: string
-  readonly port: number
-  readonly tls: boolean
-  readonly db: number
-  readonly username: string | undefined
-  readonly password: Redacted.Redacted<string> | undefined
-}
-
 /** Options with defaults applied and every value checked. */
 export interface ResolvedOptions {
-  readonly target: RedisTarget
+  readonly target: RedisTarget | ClusterTarget
+  readonly tlsCa: string | undefined
+  readonly tlsCert: string | undefined
+  readonly tlsKey: Redacted.Redacted<string> | undefined
   readonly layout: KeyLayout
   readonly commandTimeoutMillis: number
   readonly connectTimeoutMillis: number
   readonly maxRetriesPerRequest: number
   readonly maxReconnectDelayMillis: number
-}
-
-const urlRule =
-  "redis://[username[:password]@]host[:port][/db] or rediss://... with a port from 1 to 65535, a database number and no query string"
-
-const decode = (component: string): string | undefined => {
-  try {
-    return decodeURIComponent(component)
-  } catch {
-    return undefined
-  }
-}
-
-/**
- * Parses a Redis URL. A failure returns the rule broken, never the URL, because the URL may
- * hold a password.
- */
-export const parseRedisUrl = (raw: string): Either.Either<RedisTarget, string> => {
-  let url: URL
-  try {
-    url = new URL(raw)
-  } catch {
-    return Either.left(urlRule)
-  }
-
-  if (url.protocol !== "redis:" && url.protocol !== "rediss:") return Either.left(urlRule)
-  if (url.hostname === "" || url.search !== "" || url.hash !== "") return Either.left(urlRule)
-
-  const port = url.port === "" ? 6379 : Number(url.port)
-  if (port < 1) return Either.left(urlRule)
-
-  const path = url.pathname.replace(/^\//, "")
-  if (!/^\d{0,5}$/.test(path)) return Either.left(urlRule)
-  const db = path === "" ? 0 : Number(path)
-
-  const username = decode(url.username)
-  const password = decode(url.password)
-  if (username === undefined || password === undefined) return Either.left(urlRule)
-
-  return Either.right({
-    host: url.hostname.replace(/^\[(.*)\]$/, "$1"),
-    port,
-    tls: url.protocol === "rediss:",
-    db,
-    username: username === "" ? undefined : username,
-    password: password === "" ? undefined : Redacted.make(password)
-  })
 }
 
 const isWhole = (value: number, min: number, max: number): boolean =>
@@ -117,6 +80,46 @@ export interface OptionProblem {
 const problem = (option: OptionProblem["option"], rule: string) => Either.left<OptionProblem>({ option, rule })
 
 const millisRule = "a whole number of milliseconds from 1 to 600000"
+
+export const endpointRule = "set, with a single-endpoint URL or a cluster URL but not both"
+
+const tlsWithoutTlsRule =
+  "unset unless the URL starts with rediss://, because TLS settings apply only to TLS; change the URL to rediss:// to encrypt the connection"
+
+const certificateRule = "PEM text with at least one -----BEGIN CERTIFICATE----- block"
+
+const privateKeyRule = "PEM text with a -----BEGIN PRIVATE KEY----- block (or an RSA or EC PRIVATE KEY block)"
+
+/** Rules about the content of PEM text, which the environment supplies as files. */
+export const pemRules: ReadonlySet<string> = new Set([certificateRule, privateKeyRule])
+
+const pemCertificatePattern = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/
+
+const pemPrivateKeyPattern = /-----BEGIN (RSA |EC )?PRIVATE KEY-----[\s\S]+?-----END (RSA |EC )?PRIVATE KEY-----/
+
+/** Checks the TLS options against the URL's scheme and each other, returning the first problem. */
+const checkTls = (options: RedisHotStoreOptions, isTls: boolean): Either.Either<void, OptionProblem> => {
+  const { tlsCa, tlsCert, tlsKey } = options
+  const setOptions = (["tlsCa", "tlsCert", "tlsKey"] as const).filter((option) => options[option] !== undefined)
+
+  if (!isTls && setOptions.length > 0) return problem(setOptions[0]!, tlsWithoutTlsRule)
+  if (tlsCa !== undefined && !pemCertificatePattern.test(tlsCa)) return problem("tlsCa", certificateRule)
+  if (tlsCert !== undefined && tlsKey === undefined) return problem("tlsKey", "set together with the client certificate")
+  if (tlsKey !== undefined && tlsCert === undefined) return problem("tlsCert", "set together with the client private key")
+  if (tlsCert !== undefined && !pemCertificatePattern.test(tlsCert)) return problem("tlsCert", certificateRule)
+  if (tlsKey !== undefined && !pemPrivateKeyPattern.test(Redacted.value(tlsKey))) return problem("tlsKey", privateKeyRule)
+  return Either.void
+}
+
+/** Parses whichever of `url` and `clusterUrl` is set; setting both or neither is a problem. */
+const resolveTarget = (options: RedisHotStoreOptions): Either.Either<RedisTarget | ClusterTarget, OptionProblem> => {
+  if (options.url !== undefined && options.clusterUrl !== undefined) return problem("clusterUrl", endpointRule)
+  if (options.clusterUrl !== undefined) {
+    return Either.mapLeft(parseClusterUrl(Redacted.value(options.clusterUrl)), (rule) => ({ option: "clusterUrl", rule }))
+  }
+  if (options.url === undefined) return problem("url", endpointRule)
+  return Either.mapLeft(parseRedisUrl(Redacted.value(options.url)), (rule) => ({ option: "url", rule }))
+}
 
 /** Applies defaults and checks every option, returning the first problem found. */
 export const resolveOptions = (options: RedisHotStoreOptions): Either.Either<ResolvedOptions, OptionProblem> => {
@@ -134,11 +137,16 @@ export const resolveOptions = (options: RedisHotStoreOptions): Either.Either<Res
   if (!isWhole(maxRetriesPerRequest, 0, 100)) return problem("maxRetriesPerRequest", "a whole number from 0 to 100")
   if (!isWhole(maxReconnectDelayMillis, 1, 600_000)) return problem("maxReconnectDelayMillis", millisRule)
 
-  const target = parseRedisUrl(Redacted.value(options.url))
-  if (Either.isLeft(target)) return problem("url", target.left)
+  const target = resolveTarget(options)
+  if (Either.isLeft(target)) return Either.left(target.left)
+  const tls = checkTls(options, target.right.tls)
+  if (Either.isLeft(tls)) return Either.left(tls.left)
 
   return Either.right({
     target: target.right,
+    tlsCa: options.tlsCa,
+    tlsCert: options.tlsCert,
+    tlsKey: options.tlsKey,
     layout: { prefix: keyPrefix, shards },
     commandTimeoutMillis,
     connectTimeoutMillis,
@@ -147,40 +155,7 @@ export const resolveOptions = (options: RedisHotStoreOptions): Either.Either<Res
   })
 }
 
-/** Detects the READONLY reply a replica sends to a write, after which the command is sent again on a fresh connection. */
-const isReadOnlyReply = (error: Error): boolean => error.message.startsWith("READONLY")
+/** Options of a single-endpoint store, the only kind a plain ioredis `Redis` client can use. */
+export type StandaloneOptions = ResolvedOptions & { readonly target: RedisTarget }
 
-/**
- * ioredis options that keep every call bounded:
- * - `commandTimeout` fails a command that gets no reply in time, including time spent in the
- *   offline queue while the client reconnects.
- * - `maxRetriesPerRequest` flushes that queue after so many failed reconnection attempts, so a
- *   dead Redis fails calls after about one reconnect delay.
- * - The offline queue stays enabled because ioredis resends a READONLY command through it.
- *   After a failover leaves the client on a replica, `reconnectOnError` reconnects, normally
- *   to the new primary behind the same address, and sends the command again within the same
- *   timeout. With the queue disabled ioredis would reject that resend at once.
- * - Reconnection never stops, so the client recovers by itself once Redis is back.
- */
-export const clientOptions = (options: ResolvedOptions): RedisOptions => {
-  const { target } = options
-  const isAddress = /^[\d.]+$/.test(target.host) || target.host.includes(":")
-
-  return {
-    host: target.host,
-    port: target.port,
-    db: target.db,
-    ...(target.username === undefined ? {} : { username: target.username }),
-    ...(target.password === undefined ? {} : { password: Redacted.value(target.password) }),
-    ...(target.tls ? { tls: isAddress ? {} : { servername: target.host } } : {}),
-    connectionName: "claim-drafts",
-    connectTimeout: options.connectTimeoutMillis,
-    commandTimeout: options.commandTimeoutMillis,
-    maxRetriesPerRequest: options.maxRetriesPerRequest,
-    enableOfflineQueue: true,
-    enableAutoPipelining: true,
-    lazyConnect: true,
-    retryStrategy: (attempt) => Math.min(attempt * 100, options.maxReconnectDelayMillis),
-    reconnectOnError: (error) => (isReadOnlyReply(error) ? 2 : false)
-  }
-}
+export const isStandalone = (options: ResolvedOptions): options is StandaloneOptions => options.target._tag === "Standalone"

@@ -12,7 +12,8 @@ import { Redacted } from "effect"
 import { Redis } from "ioredis"
 import { jwtVerify } from "jose"
 import { embeddedTokenRules } from "../../adapters/http/auth/embeddedTokens.ts"
-import { clientOptions, resolveOptions } from "../../adapters/redis/redisOptions.ts"
+import { clientOptions } from "../../adapters/redis/clientOptions.ts"
+import { isStandalone, resolveOptions } from "../../adapters/redis/redisOptions.ts"
 
 const redisUrl = process.env.BENCH_REDIS_URL
 const tokenSecret = process.env.BENCH_TOKEN_SECRET
@@ -26,6 +27,7 @@ if (resolved._tag === "Left") {
   console.error(`BENCH_REDIS_URL is invalid: it must be ${resolved.left.rule}`)
   process.exit(2)
 }
+if (!isStandalone(resolved.right)) throw new Error("BENCH_REDIS_URL is invalid: it must name one endpoint")
 const redis = new Redis({ ...clientOptions(resolved.right), lazyConnect: false, connectionName: "claim-drafts-bench-bare" })
 const secret = new Uint8Array(Buffer.from(tokenSecret, "base64"))
 const ttlMillis = 7 * 24 * 60 * 60 * 1000

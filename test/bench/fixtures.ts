@@ -1,7 +1,8 @@
 import { randomBytes } from "node:crypto"
 import { Duration, Effect, Either, Option, Redacted, type Scope } from "effect"
 import { Redis } from "ioredis"
-import { clientOptions, resolveOptions } from "../../adapters/redis/redisOptions.ts"
+import { clientOptions } from "../../adapters/redis/clientOptions.ts"
+import { isStandalone, resolveOptions } from "../../adapters/redis/redisOptions.ts"
 import type { DraftId, OwnerId } from "../../domain/ids.ts"
 import { Create, type DraftRef, Replace } from "../../programs/model.ts"
 import { claimOfSize } from "../support/claims/index.ts"
@@ -110,6 +111,7 @@ export const rawRedisClient = (environment: BenchEnvironment): Effect.Effect<Red
     Effect.sync(() => {
       const resolved = resolveOptions({ url: Redacted.make(environment.redis.url) })
       if (resolved._tag === "Left") throw new Error(`invalid Redis options: ${resolved.left.option}`)
+      if (!isStandalone(resolved.right)) throw new Error("invalid Redis options: the benchmark needs one endpoint")
       const client = new Redis({ ...clientOptions(resolved.right), lazyConnect: false, connectionName: "claim-drafts-bench-raw" })
       // Connection errors also fail the commands that hit them, which is where the benchmark
       // reports them; without a listener ioredis prints each one as unhandled.

@@ -2,7 +2,8 @@ import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, S3Client }
 import { type Config, ConfigProvider, Effect } from "effect"
 import { Redis } from "ioredis"
 import { redisHotStoreConfig } from "../../adapters/redis/redisConfig.ts"
-import { clientOptions } from "../../adapters/redis/redisOptions.ts"
+import { clientOptions } from "../../adapters/redis/clientOptions.ts"
+import { isStandalone } from "../../adapters/redis/redisOptions.ts"
 import { clientConfig } from "../../adapters/s3/s3Client.ts"
 import { normalizePrefix, settingsConfig } from "../../adapters/s3/S3Settings.ts"
 import type { DemoEnvironment } from "./environment.ts"
@@ -90,6 +91,9 @@ const redisStore = (env: ChildEnvironment): RemoteStore => {
   const withClient = <A>(use: (client: Redis, patterns: ReadonlyArray<string>) => Promise<A>, what: string) =>
     Effect.gen(function* () {
       const options = yield* readConfig(redisHotStoreConfig, env)
+      if (!isStandalone(options)) {
+        return yield* new StepFailed({ step, reason: "the plaintext scan supports REDIS_URL only, not REDIS_CLUSTER_URL" })
+      }
       const client = yield* Effect.acquireRelease(
         Effect.sync(() => new Redis({ ...clientOptions(options), connectionName: "claim-drafts-demo" })),
         (client) => Effect.sync(() => client.disconnect())

@@ -1,9 +1,10 @@
 import { type ChildProcess, spawn } from "node:child_process"
 import { once } from "node:events"
 import { mkdtemp, rm } from "node:fs/promises"
-import { createConnection, createServer } from "node:net"
+import { createConnection, createServer, type Socket } from "node:net"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
+import { type ConnectionOptions, connect as connectTls } from "node:tls"
 import { Redis } from "ioredis"
 
 /**
@@ -33,6 +34,18 @@ export interface RedisServerOptions {
   readonly replicaOf?: number
   /** Starts in cluster mode and assigns every slot to this one node. */
   readonly cluster?: boolean
+  /**
+   * Serves TLS only: the port is the TLS port and plain TCP is off. Clients need no
+   * certificate of their own (`tls-auth-clients no`) unless `clientAuth` is set. Then every
+   * client must present one, and `client()` presents the certificate and key given there.
+   */
+  readonly tls?: {
+    readonly certFile: string
+    readonly keyFile: string
+    readonly caFile: string
+    readonly caPem: string
+    readonly clientAuth?: { readonly certPem: string; readonly keyPem: string }
+  }
   /** Further `--name value` arguments, e.g. `["--requirepass", "secret"]`. */
   readonly extraArguments?: ReadonlyArray<string>
 }
@@ -54,10 +67,13 @@ export const freeLoopbackPort = async (): Promise<number> => {
   }
 }
 
-/** Sends PING over a raw socket and resolves true when the reply is PONG, or NOAUTH when a password is set. */
-const answersPing = (port: number): Promise<boolean> =>
+/**
+ * Sends PING over a raw socket, or a TLS socket with `tls` options, and resolves true when
+ * the reply is PONG, or NOAUTH when a password is set.
+ */
+const answersPing = (port: number, tls?: ConnectionOptions): Promise<boolean> =>
   new Promise((resolve) => {
-    const socket = createConnection({ host: "127.0.0.1", port })
+    const socket: Socket = tls === undefined ? createConnection({ host: "127.0.0.1", port }) : connectTls({ ...tls, host: "127.0.0.1", port })
     const finish = (answered: boolean) => {
       socket.destroy()
       resolve(answered)
@@ -65,7 +81,7 @@ const answersPing = (port: number): Promise<boolean> =>
     socket.setTimeout(500, () => finish(false))
     socket.on("error", () => finish(false))
     socket.on("data", (data) => finish(/^(\+PONG|-NOAUTH)/.test(data.toString("latin1"))))
-    socket.on("connect", () => socket.write("PING\r\n"))
+    socket.on(tls === undefined ? "connect" : "secureConnect", () => socket.write("PING\r\n"))
   })
 
 const sleep = (millis: number) => new Promise((resolve) => setTimeout(resolve, millis))
@@ -88,8 +104,20 @@ export const startRedisServer = async (options: RedisServerOptions = {}): Promis
   const port = await freeLoopbackPort()
   const password = passwordOf(options.extraArguments ?? [])
 
+  const { tls } = options
+  const listenArguments =
+    tls === undefined
+      ? ["--port", String(port)]
+      : [
+          "--port", "0",
+          "--tls-port", String(port),
+          "--tls-cert-file", tls.certFile,
+          "--tls-key-file", tls.keyFile,
+          "--tls-ca-cert-file", tls.caFile,
+          "--tls-auth-clients", tls.clientAuth === undefined ? "no" : "yes"
+        ]
   const serverArguments = [
-    "--port", String(port),
+    ...listenArguments,
     "--bind", "127.0.0.1",
     "--dir", directory,
     "--save", "",
@@ -104,8 +132,20 @@ export const startRedisServer = async (options: RedisServerOptions = {}): Promis
   let child: ChildProcess | undefined
   let output = ""
 
+  const clientTls: ConnectionOptions | undefined =
+    tls === undefined
+      ? undefined
+      : { ca: tls.caPem, ...(tls.clientAuth ? { cert: tls.clientAuth.certPem, key: tls.clientAuth.keyPem } : {}) }
+
   const client = () =>
-    new Redis({ host: "127.0.0.1", port, lazyConnect: true, maxRetriesPerRequest: 1, ...(password ? { password } : {}) })
+    new Redis({
+      host: "127.0.0.1",
+      port,
+      lazyConnect: true,
+      maxRetriesPerRequest: 1,
+      ...(password ? { password } : {}),
+      ...(clientTls ? { tls: clientTls } : {})
+    })
 
   const withClient = async <A>(use: (redis: Redis) => Promise<A>): Promise<A> => {
     const redis = client()
@@ -134,7 +174,7 @@ export const startRedisServer = async (options: RedisServerOptions = {}): Promis
     try {
       await waitUntil(async () => {
         if (started.exitCode !== null) throw new Error(`redis-server exited: ${output}`)
-        return answersPing(port)
+        return answersPing(port, clientTls)
       }, `answer PING on port ${port}`)
     } catch (error) {
       started.kill("SIGKILL")
@@ -155,7 +195,7 @@ export const startRedisServer = async (options: RedisServerOptions = {}): Promis
 
   return {
     port,
-    url: `redis://127.0.0.1:${port}`,
+    url: `${tls ? "rediss" : "redis"}://127.0.0.1:${port}`,
     client,
     flushAll: () => withClient(async (redis) => void (await redis.flushall())),
     kill,
