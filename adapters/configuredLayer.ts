@@ -14,6 +14,7 @@ export const selection = Config.all({
   redis: Config.all([Config.option(Config.string("REDIS_URL")), Config.option(Config.string("REDIS_CLUSTER_URL"))]).pipe(
     Config.map((urls) => urls.some(Option.isSome))
   ),
+  redisCluster: Config.option(Config.string("REDIS_CLUSTER_URL")).pipe(Config.map(Option.isSome)),
   s3: Config.option(Config.string("CLAIM_DRAFTS_S3_BUCKET")).pipe(Config.map(Option.isSome))
 })
 
@@ -39,6 +40,7 @@ export const portsLayer = monitoredPorts.layer.pipe(
 export const layer = Drafts.layer.pipe(Layer.provideMerge(portsLayer))
 
 /** A one-line description of the selected adapters for startup logs; it contains no secret. */
-export const describeSelection = Effect.map(selection, ({ redis, s3 }) =>
-  [redis ? "hot tier: Redis" : "hot tier: in-memory", s3 ? "durable tier: S3" : "durable tier: filesystem"].join(", ")
-)
+export const describeSelection = Effect.map(selection, ({ redis, redisCluster, s3 }) => {
+  const hot = redisCluster ? "hot tier: Redis Cluster" : redis ? "hot tier: Redis" : "hot tier: in-memory"
+  return `${hot}, ${s3 ? "durable tier: S3" : "durable tier: filesystem"}`
+})
