@@ -222,7 +222,7 @@ export const memoryGrowth = (environment: BenchEnvironment, settings: Settings):
       notes: [
         ...(growth.complete ? [] : [`The run stopped at its ${maxRunMillis / 60_000}-minute cap before ${settings.memorySaves} saves.`]),
         `The outage run lowers pendingLimit to ${outage.limit} (default 100,000) so the bound is reached within seconds; each of the 16 pending shards holds floor(limit / 16).`,
-        "Creating a new draft reads the durable tier first (its hot record may have been lost), so creates fail while S3 is down; saves of existing drafts continue."
+        "A new draft created while S3 is down is stored unverified and not durable, and checked against S3 before it is persisted (docs/durability.md); saves of existing drafts continue until their shard's pending set is full."
       ].concat(growth.logs, outage.logs)
     } satisfies Entry
   })
