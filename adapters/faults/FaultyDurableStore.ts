@@ -13,12 +13,16 @@ export const make: Effect.Effect<
 > = Effect.gen(function* () {
   const inner = yield* DurableStore
   const gate = yield* FaultControl.make("durable")
+  const createOnly = inner.putIfAbsent
 
   const store: DurableStoreShape = {
     put: (path, bytes) => gate.guard("put", inner.put(path, bytes)),
     get: (path) => gate.guard("get", inner.get(path)),
     delete: (paths) => gate.guard("delete", inner.delete(paths)),
-    list: (prefix, limit) => gate.guard("list", inner.list(prefix, limit))
+    list: (prefix, limit) => gate.guard("list", inner.list(prefix, limit)),
+    ...(createOnly === undefined
+      ? {}
+      : { putIfAbsent: (path: string, bytes: Uint8Array) => gate.guard("putIfAbsent", createOnly(path, bytes)) })
   }
 
   const control: FaultControl.FaultControl = { failNext: gate.failNext, delayEach: gate.delayEach, clear: gate.clear }

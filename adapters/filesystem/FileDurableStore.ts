@@ -4,6 +4,7 @@ import { Config, type ConfigError, Effect, Layer, Option, type Scope } from "eff
 import { StoreUnavailable } from "../../domain/errors.ts"
 import { DurableStore, type DurableStoreShape } from "../../programs/ports/DurableStore.ts"
 import { directoryMode, ensureDirectory, storeFile, syncDirectory } from "./atomicWrite.ts"
+import { createFileExclusively } from "./exclusiveCreate.ts"
 import { pathSegments, prefixSegments } from "./objectPaths.ts"
 import { listSorted } from "./sortedListing.ts"
 import { removeStaleTemporaryFiles } from "./temporaryFiles.ts"
@@ -85,6 +86,14 @@ export const make = (
       put: (path, bytes) =>
         Effect.flatMap(objectFile(path), (file) =>
           Effect.tryPromise({ try: () => storeFile(file, bytes), catch: unavailable("put") })
+        ),
+
+      putIfAbsent: (path, bytes) =>
+        Effect.flatMap(objectFile(path), (file) =>
+          Effect.tryPromise({
+            try: async () => ((await createFileExclusively(file, bytes)) ? ("created" as const) : ("exists" as const)),
+            catch: unavailable("putIfAbsent")
+          })
         ),
 
       get: (path) =>

@@ -45,16 +45,9 @@ export const ensureDirectory = async (directory: string): Promise<void> => {
  */
 export const writeFileAtomically = async (target: string, bytes: Uint8Array): Promise<void> => {
   const directory = dirname(target)
-  const temporary = join(directory, temporaryName())
+  const temporary = await writeTemporaryFile(directory, bytes)
 
-  const handle = await open(temporary, "wx", fileMode)
   try {
-    try {
-      await handle.writeFile(bytes)
-      await handle.sync()
-    } finally {
-      await handle.close()
-    }
     await rename(temporary, target)
   } catch (error) {
     await unlink(temporary).catch(() => undefined)
@@ -62,6 +55,26 @@ export const writeFileAtomically = async (target: string, bytes: Uint8Array): Pr
   }
 
   await syncDirectory(directory)
+}
+
+/**
+ * Writes `bytes` to a new temporary file in `directory` with mode 0600 and fsyncs it;
+ * returns its path. A failed write removes the file.
+ */
+export const writeTemporaryFile = async (directory: string, bytes: Uint8Array): Promise<string> => {
+  const temporary = join(directory, temporaryName())
+
+  const handle = await open(temporary, "wx", fileMode)
+  try {
+    await handle.writeFile(bytes)
+    await handle.sync()
+  } catch (error) {
+    await handle.close().catch(() => undefined)
+    await unlink(temporary).catch(() => undefined)
+    throw error
+  }
+  await handle.close()
+  return temporary
 }
 
 /** Stores retry this often when a concurrent delete removes the directory between mkdir and open. */

@@ -36,6 +36,14 @@ export const makeWithLoss: Effect.Effect<{ readonly store: DurableStoreShape; re
             .filter((path) => path.startsWith(prefix))
             .sort(ascending)
           return limit === undefined ? paths : paths.slice(0, Math.max(0, limit))
+        }),
+
+      // Atomic because each call runs synchronously to its end before another fiber runs.
+      putIfAbsent: (path, bytes) =>
+        Effect.sync(() => {
+          if (objects.has(path)) return "exists" as const
+          objects.set(path, Uint8Array.from(bytes))
+          return "created" as const
         })
     }
 

@@ -17,6 +17,7 @@ export const layer: Layer.Layer<HotStore | DurableStore | KeyProvider, never, Ho
       const hot = yield* HotStore
       const durable = yield* DurableStore
       const keys = yield* KeyProvider
+      const createOnly = durable.putIfAbsent
 
       const observe =
         (tier: Tier) =>
@@ -42,7 +43,10 @@ export const layer: Layer.Layer<HotStore | DurableStore | KeyProvider, never, Ho
           put: (path, bytes) => durableCall(durable.put(path, bytes)),
           get: (path) => durableCall(durable.get(path)),
           delete: (paths) => durableCall(durable.delete(paths)),
-          list: (prefix, limit) => durableCall(durable.list(prefix, limit))
+          list: (prefix, limit) => durableCall(durable.list(prefix, limit)),
+          ...(createOnly === undefined
+            ? {}
+            : { putIfAbsent: (path: string, bytes: Uint8Array) => durableCall(createOnly(path, bytes)) })
         }),
         Context.add(KeyProvider, {
           generateDataKey: keyCall(keys.generateDataKey),

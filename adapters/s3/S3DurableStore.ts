@@ -2,6 +2,7 @@ import { DeleteObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Cli
 import { type ConfigError, Effect, Layer } from "effect"
 import { DurableStore, type DurableStoreShape } from "../../programs/ports/DurableStore.ts"
 import { getObjectBytes } from "./getObjectBytes.ts"
+import { conditionalCreateAtStartup, putIfAbsent } from "./putIfAbsent.ts"
 import { acquireClient, sendAbortable } from "./s3Client.ts"
 import { toStoreUnavailable } from "./s3Errors.ts"
 import { normalizePrefix, type S3Settings, settingsConfig } from "./S3Settings.ts"
@@ -18,12 +19,20 @@ const maxKeysPerPage = 1000
 /** Deletes in flight at once; a draft has a handful of versions, a purge may have many. */
 const deleteConcurrency = 8
 
+export interface S3StoreOptions {
+  /**
+   * Whether to offer `putIfAbsent` (PutObject with `If-None-Match: *`). Set it only when
+   * `probeConditionalWrites` proved that the store enforces the condition (default false).
+   */
+  readonly conditionalCreate?: boolean
+}
+
 /**
  * Builds a durable store on an S3 bucket. Object keys are the prefix followed by the port's
  * path, which is made of digests, and objects carry no user metadata, so nothing in S3
  * names an owner or a draft.
  */
-export const make = (client: S3Client, location: S3Location): Effect.Effect<DurableStoreShape> =>
+export const make = (client: S3Client, location: S3Location, options: S3StoreOptions = {}): Effect.Effect<DurableStoreShape> =>
   Effect.sync(() => {
     const bucket = location.bucket
     const keyPrefix = normalizePrefix(location.prefix)
@@ -90,14 +99,23 @@ export const make = (client: S3Client, location: S3Location): Effect.Effect<Dura
         }).pipe(Effect.mapError(toStoreUnavailable("list")))
     }
 
-    return store
+    return options.conditionalCreate === true
+      ? { ...store, putIfAbsent: (path, bytes) => putIfAbsent(client, bucket, keyPrefix + path, bytes) }
+      : store
   })
 
-/** A store with its own client, destroyed when the layer's scope closes. */
+/**
+ * A store with its own client, destroyed when the layer's scope closes. It probes the store
+ * once at startup and offers `putIfAbsent` only when the store enforces `If-None-Match: *`.
+ */
 export const layer = (settings: S3Settings): Layer.Layer<DurableStore> =>
   Layer.scoped(
     DurableStore,
-    Effect.flatMap(acquireClient(settings), (client) => make(client, settings))
+    Effect.gen(function* () {
+      const client = yield* acquireClient(settings)
+      const conditionalCreate = yield* conditionalCreateAtStartup(client, settings)
+      return yield* make(client, settings, { conditionalCreate })
+    })
   )
 
 /** Reads the settings from `CLAIM_DRAFTS_S3_BUCKET`, `CLAIM_DRAFTS_S3_PREFIX`, `AWS_REGION` and `S3_ENDPOINT`. */

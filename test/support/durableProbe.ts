@@ -25,6 +25,7 @@ export interface DurableProbe {
 export const probeDurable = (inner: DurableStoreShape): Effect.Effect<DurableProbe> =>
   Effect.gen(function* () {
     const gate = yield* FaultControl.make("durable")
+    const createOnly = inner.putIfAbsent
     const puts: Array<string> = []
     let held: { readonly started: Deferred.Deferred<void>; readonly release: Deferred.Deferred<void> } | undefined
 
@@ -46,7 +47,19 @@ export const probeDurable = (inner: DurableStoreShape): Effect.Effect<DurablePro
         ),
       get: (path) => gate.guard("get", inner.get(path)),
       delete: (paths) => gate.guard("delete", inner.delete(paths)),
-      list: (prefix, limit) => gate.guard("list", inner.list(prefix, limit))
+      list: (prefix, limit) => gate.guard("list", inner.list(prefix, limit)),
+      ...(createOnly === undefined
+        ? {}
+        : {
+            putIfAbsent: (path: string, bytes: Uint8Array) =>
+              gate.guard(
+                "putIfAbsent",
+                waitIfHeld.pipe(
+                  Effect.zipRight(createOnly(path, bytes)),
+                  Effect.tap(() => Effect.sync(() => puts.push(path)))
+                )
+              )
+          })
     }
 
     const holdNextPut = Effect.gen(function* () {
