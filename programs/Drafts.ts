@@ -2,6 +2,8 @@ import { Context, Effect, Layer } from "effect"
 import type { OwnerId } from "../domain/ids.ts"
 import { Envelope } from "./crypto/Envelope.ts"
 import { DraftsConfig } from "./DraftsConfig.ts"
+import { HotOutage } from "./HotOutage.ts"
+import { withHotOutage } from "./hotRecovery.ts"
 import { flush, remove, removeAll, submit, sweepExpired } from "./lifecycle.ts"
 import { countOperation } from "./metrics.ts"
 import type { DeleteRequest, DraftRef, PatchRequest, SaveRequest, SubmitRequest } from "./model.ts"
@@ -21,7 +23,11 @@ import { StorageKeys } from "./StorageKeys.ts"
 const spanOptions = { captureStackTrace: false } as const
 
 export const make = Effect.gen(function* () {
-  const context = yield* Effect.context<HotStore | DurableStore | Envelope | DraftsConfig | StorageKeys>()
+  const context = yield* Effect.flatMap(
+    Effect.context<HotStore | DurableStore | Envelope | DraftsConfig | StorageKeys>(),
+    withHotOutage
+  )
+  const outage = Context.get(context, HotOutage)
   const bind = <A, E>(name: string, effect: Effect.Effect<A, E, HotStore | DurableStore | Envelope | DraftsConfig | StorageKeys>) =>
     effect.pipe(Effect.provide(context), countOperation(name), Effect.withSpan(`Drafts.${name}`, spanOptions))
 
@@ -34,7 +40,8 @@ export const make = Effect.gen(function* () {
     submit: (request: SubmitRequest) => bind("submit", submit(request)),
     delete: (request: DeleteRequest) => bind("delete", remove(request)),
     deleteAll: (owner: OwnerId) => bind("deleteAll", removeAll(owner)),
-    persistPending: bind("persistPending", persistPending),
+    // The write-behind loop calls this every round, so recovery after an outage needs no loop of its own.
+    persistPending: bind("persistPending", Effect.zipRight(outage.recoveryRound, persistPending)),
     persistAll: bind("persistAll", persistAll),
     sweepExpired: bind("sweepExpired", sweepExpired),
     pendingCount: bind("pendingCount", Effect.flatMap(HotStore, (hot) => hot.pendingCount))

@@ -24,6 +24,14 @@ export interface DraftsConfigShape {
   readonly dataKeyMaxMessages: number
   /** One data key encrypts for at most this long (default 10 minutes). */
   readonly dataKeyMaxAge: Duration.Duration
+  /**
+   * Time the hot tier must fail every call before this instance saves straight to the
+   * durable tier, and succeed on every call before it stops reading journaled drafts from
+   * both tiers (default 5 s). It must exceed the write-behind interval plus the time a failing
+   * hot-tier call takes to fail, so every running instance notices an outage before any
+   * direct save is acknowledged.
+   */
+  readonly hotOutageFence: Duration.Duration
   /** Unwrapped data keys kept for reads (default 1,000). */
   readonly unwrappedKeyCacheSize: number
   /** An unwrapped data key stays cached this long (default 10 minutes). */
@@ -45,6 +53,7 @@ export const defaults: DraftsConfigShape = {
   persistLease: Duration.seconds(30),
   dataKeyMaxMessages: 2 ** 20,
   dataKeyMaxAge: Duration.minutes(10),
+  hotOutageFence: Duration.seconds(5),
   unwrappedKeyCacheSize: 1_000,
   unwrappedKeyCacheTtl: Duration.minutes(10)
 }
@@ -82,6 +91,7 @@ export class DraftsConfig extends Context.Tag("claim-drafts/DraftsConfig")<Draft
         persistLease: duration("CLAIM_DRAFTS_PERSIST_LEASE", defaults.persistLease),
         dataKeyMaxMessages: integer("CLAIM_DRAFTS_DATA_KEY_MAX_MESSAGES", defaults.dataKeyMaxMessages),
         dataKeyMaxAge: duration("CLAIM_DRAFTS_DATA_KEY_MAX_AGE", defaults.dataKeyMaxAge),
+        hotOutageFence: duration("CLAIM_DRAFTS_HOT_OUTAGE_FENCE", defaults.hotOutageFence),
         unwrappedKeyCacheSize: integer("CLAIM_DRAFTS_KEY_CACHE_SIZE", defaults.unwrappedKeyCacheSize),
         unwrappedKeyCacheTtl: duration("CLAIM_DRAFTS_KEY_CACHE_TTL", defaults.unwrappedKeyCacheTtl)
       })

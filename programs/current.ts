@@ -5,8 +5,10 @@ import { type DecodedRecord, decodeRecord } from "../domain/record.ts"
 import { isExpired } from "../domain/retention.ts"
 import { etagOf } from "../domain/version.ts"
 import { draftPrefix, parseVersionPath } from "./durablePaths.ts"
+import { HotOutage } from "./HotOutage.ts"
 import { DurableStore } from "./ports/DurableStore.ts"
 import { HotStore } from "./ports/HotStore.ts"
+import { parseSuccessorPath } from "./successorPaths.ts"
 
 /** The newest record of a draft, wherever it was found, live or not. */
 export interface CurrentRecord {
@@ -24,7 +26,7 @@ const decode = (bytes: Uint8Array): Effect.Effect<DecodedRecord, IntegrityFailur
   return Either.isRight(decoded) ? Effect.succeed(decoded.right) : Effect.fail(decoded.left)
 }
 
-const describe = (
+export const describeRecord = (
   tier: CurrentRecord["tier"],
   bytes: Uint8Array,
   durable: boolean,
@@ -52,7 +54,8 @@ export const readDurable = (
 
     for (let attempt = 0; attempt < 3; attempt++) {
       const [path] = yield* durable.list(draftPrefix(key), 1)
-      if (path === undefined) return Option.none()
+      // Successor objects sort after every version, so one listed first means there is no version.
+      if (path === undefined || parseSuccessorPath(path) !== undefined) return Option.none()
 
       const bytes = yield* durable.get(path)
       if (Option.isNone(bytes)) continue
@@ -60,7 +63,7 @@ export const readDurable = (
       // Postcondition: the record is the version its path names. The AAD binds the header,
       // not the path, so an older record copied under a newer version's name would otherwise
       // read as current.
-      const record = yield* describe("durable", bytes.value, true, now)
+      const record = yield* describeRecord("durable", bytes.value, true, now)
       const named = parseVersionPath(path)
       const header = record.decoded.header
       if (named === undefined || named.seq !== header.seq || named.tombstone !== (header.kind === "tombstone")) {
@@ -80,19 +83,29 @@ export const readHot = (
     Effect.flatMap(
       Option.match({
         onNone: () => Effect.succeed(Option.none()),
-        onSome: (record) => Effect.map(describe("hot", record.bytes, record.durable, now), Option.some)
+        onSome: (record) => Effect.map(describeRecord("hot", record.bytes, record.durable, now), Option.some)
       })
     )
   )
 
 /**
  * Reads the newest record of a draft: the hot tier, else the durable tier. The hot tier contains
- * every version newer than the durable one, so a hot hit is always current. While the hot
- * tier is unavailable, reads are served from the durable tier, which may miss saves that were
- * acknowledged but not yet persisted; a draft the durable tier does not know then fails with
- * the hot tier's `StoreUnavailable` rather than reading as not found.
+ * every version newer than the durable one, except versions saved directly to the durable tier
+ * during a hot-tier outage, which `HotOutage` accounts for. While the hot tier is unavailable,
+ * reads are served from the durable tier, which may miss saves that were acknowledged but not
+ * yet persisted; a draft the durable tier does not know then fails with the hot tier's
+ * `StoreUnavailable` rather than reading as not found.
  */
 export const readCurrent = (
+  key: DraftKey,
+  now: number
+): Effect.Effect<Option.Option<CurrentRecord>, StoreUnavailable | IntegrityFailure, HotStore | DurableStore> =>
+  Effect.flatMap(Effect.serviceOption(HotOutage), (outage) =>
+    Option.isSome(outage) ? outage.value.readCurrent(key, now) : readHotThenDurable(key, now)
+  )
+
+/** `readCurrent` for an instance that has no outage to account for. */
+export const readHotThenDurable = (
   key: DraftKey,
   now: number
 ): Effect.Effect<Option.Option<CurrentRecord>, StoreUnavailable | IntegrityFailure, HotStore | DurableStore> =>

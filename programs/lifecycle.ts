@@ -15,6 +15,7 @@ import { DurableStore } from "./ports/DurableStore.ts"
 import { Any, HotStore } from "./ports/HotStore.ts"
 import { ownerKeys } from "./read.ts"
 import { StorageKeys } from "./StorageKeys.ts"
+import { parseSuccessorPath, staleSuccessors } from "./successorPaths.ts"
 import { carriesUnverified } from "./unverifiedWrites.ts"
 import { replacing, writeRecord } from "./writeRecord.ts"
 
@@ -175,35 +176,43 @@ export const removeAll = (owner: OwnerId) =>
 /**
  * Deletes from the durable tier every draft whose newest version has expired (tombstones
  * included once they outlive what they hide), and versions older than each draft's newest.
- * The hot tier needs no sweep: its records carry TTLs.
+ * Successor objects of direct saves go with their draft, or once superseded for a while
+ * (`staleSuccessors`). The hot tier needs no sweep: its records carry TTLs.
  */
 export const sweepExpired: Effect.Effect<SweepReport, StoreUnavailable, DurableStore> = Effect.gen(function* () {
   const durable = yield* DurableStore
   const time = yield* now
-  const groups = new Map<string, Array<string>>()
+  const groups = new Map<string, { versions: Array<string>; successors: Array<string> }>()
   for (const path of yield* durable.list("")) {
-    const parsed = parseVersionPath(path)
+    const version = parseVersionPath(path)
+    const parsed = version ?? parseSuccessorPath(path)
     if (parsed === undefined) continue
     const id = draftKeyString(parsed.key)
-    const paths = groups.get(id) ?? []
-    paths.push(path)
-    groups.set(id, paths)
+    const group = groups.get(id) ?? { versions: [], successors: [] }
+    if (version === undefined) group.successors.push(path)
+    else group.versions.push(path)
+    groups.set(id, group)
   }
 
   let deleted = 0
-  for (const [id, paths] of groups) {
-    const [newest, ...older] = paths as [string, ...Array<string>]
+  for (const [id, { successors, versions }] of groups) {
+    // NOTE: successor objects of a draft without any version wait for a read to roll them forward.
+    if (versions.length === 0) continue
+
+    const [newest, ...older] = versions as [string, ...Array<string>]
     const bytes = yield* durable.get(newest)
     const decoded = Option.map(bytes, decodeRecord)
     const expired = Option.isSome(decoded) && decoded.value._tag === "Right" && isExpired(decoded.value.right.header, time)
 
     if (expired) {
-      yield* durable.delete(paths)
+      yield* durable.delete([...versions, ...successors])
       deleted += 1
       yield* Effect.logInfo("Swept an expired draft from the durable tier.").pipe(Effect.annotateLogs({ draftKey: id }))
-    } else if (older.length > 0) {
-      yield* durable.delete(older)
+      continue
     }
+
+    const stale = staleSuccessors(successors, parseVersionPath(newest)?.seq ?? 0, time)
+    if (older.length > 0 || stale.length > 0) yield* durable.delete([...older, ...stale])
   }
   return { scanned: groups.size, deleted }
 })

@@ -29,6 +29,8 @@ export interface DraftVersion {
   readonly expiresAt: number
   /** True once this version is in the durable tier and survives losing the hot tier. */
   readonly durable: boolean
+  /** True when the save went straight to the durable tier because the hot tier was down. */
+  readonly direct?: boolean
 }
 
 export interface LoadedDraft extends DraftVersion {

@@ -8,6 +8,7 @@ import { fieldsOfEtag, nextSeq } from "../domain/version.ts"
 import { applyMergePatch } from "../domain/mergePatch.ts"
 import type { CurrentRecord } from "./current.ts"
 import { eitherToEffect, now, openPayload, retentionPolicy, versionOf } from "./context.ts"
+import { isHotUnavailable, saveDirect } from "./directSave.ts"
 import { DraftsConfig } from "./DraftsConfig.ts"
 import type { PatchRequest, Precondition, SaveRequest } from "./model.ts"
 import { encodePayload } from "./payload.ts"
@@ -103,7 +104,11 @@ const writeNext = <E extends { readonly _tag: string }, R>(
     precondition._tag === "Unconditional"
       ? Effect.retry(attempt, { times: unconditionalAttempts - 1, while: (error) => error._tag === "WriteConflict" })
       : attempt
-  return Effect.catchTag(attempts, "WriteConflict", () => Effect.fail(new PreconditionFailed({ reason: conflict })))
+  return Effect.catchTag(attempts, "WriteConflict", () => Effect.fail(new PreconditionFailed({ reason: conflict }))).pipe(
+    Effect.catchIf(isHotUnavailable, (unavailable) =>
+      saveDirect({ key, draftId, precondition, nextDocument, checkPrecondition, unavailable })
+    )
+  )
 }
 
 /**
@@ -131,7 +136,19 @@ export const save = (request: SaveRequest) =>
     // the hot tier may have lost a record the durable tier still holds. Reading decides.
     const tagged = taggedPredecessor(request.precondition)
     if (tagged === undefined) return yield* afterRead
-    return yield* commit(key, request.draftId, tagged, document).pipe(Effect.catchTag("WriteConflict", () => afterRead))
+    return yield* commit(key, request.draftId, tagged, document).pipe(
+      Effect.catchIf(isHotUnavailable, (unavailable) =>
+        saveDirect({
+          key,
+          draftId: request.draftId,
+          precondition: request.precondition,
+          nextDocument: () => Effect.succeed(document),
+          checkPrecondition,
+          unavailable
+        })
+      ),
+      Effect.catchTag("WriteConflict", () => afterRead)
+    )
   })
 
 /** Applies a JSON Merge Patch to the current version and stores the serialized result. */

@@ -346,7 +346,7 @@ describe("S3 settings", () => {
 durableStoreContract(
   "S3DurableStore on s3rver",
   Layer.unwrapScoped(Effect.map(startS3Server(), (server) => S3DurableStore.layer(server.settings))),
-  { byteOrderAcrossSegments: false, paginationObjects: 1_100 }
+  { byteOrderAcrossSegments: false, paginationObjects: 1_100, createOnly: false }
 )
 
 durableStoreContract(
@@ -354,5 +354,5 @@ durableStoreContract(
   Layer.unwrapScoped(
     Effect.map(startS3Server(), (server) => S3DurableStore.layer({ ...server.settings, prefix: "drafts/" }))
   ),
-  { byteOrderAcrossSegments: false }
+  { byteOrderAcrossSegments: false, createOnly: false }
 )

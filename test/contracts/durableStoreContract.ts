@@ -14,6 +14,8 @@ export interface DurableStoreContractOptions {
   readonly byteOrderAcrossSegments?: boolean
   /** Objects stored for the pagination test, more than one ListObjectsV2 page; 0 skips it (default 0). */
   readonly paginationObjects?: number
+  /** Whether the store must offer `putIfAbsent`; when false it must not (default true). */
+  readonly createOnly?: boolean
 }
 
 /** A digest as the programs make them: 32 random bytes in base64url without padding. */
@@ -250,6 +252,41 @@ export const durableStoreContract = (
           expect(yield* store.list(base)).toEqual([`${base}a-b/y`, `${base}a.c`, `${base}a/x`, `${base}a/x0`, `${base}ab/z`])
           expect(yield* store.list(`${base}a`, 2)).toEqual([`${base}a-b/y`, `${base}a.c`])
         }))
+    }
+
+    if (options.createOnly ?? true) {
+      it.effect("putIfAbsent keeps the first object", () =>
+        Effect.gen(function* () {
+          const store = yield* DurableStore
+          const putIfAbsent = store.putIfAbsent
+          expect(putIfAbsent).toBeDefined()
+          if (putIfAbsent === undefined) return
+
+          const path = `${namespace()}claim`
+          expect(yield* putIfAbsent(path, Uint8Array.of(1))).toBe("created")
+          expect(yield* putIfAbsent(path, Uint8Array.of(2))).toBe("exists")
+          expect(Option.map(yield* store.get(path), (bytes) => [...bytes])).toEqual(Option.some([1]))
+          expect(yield* store.list(path)).toEqual([path])
+        }))
+
+      it.effect("concurrent putIfAbsent: one creates", () =>
+        Effect.gen(function* () {
+          const store = yield* DurableStore
+          const putIfAbsent = store.putIfAbsent
+          expect(putIfAbsent).toBeDefined()
+          if (putIfAbsent === undefined) return
+
+          const path = `${namespace()}${digest()}/claim`
+          const writers = Array.from({ length: 8 }, (_, index) => Uint8Array.of(index))
+          const outcomes = yield* Effect.forEach(writers, (bytes) => putIfAbsent(path, bytes), { concurrency: "unbounded" })
+
+          expect(outcomes.filter((outcome) => outcome === "created")).toHaveLength(1)
+          const winner = outcomes.indexOf("created")
+          expect(Option.map(yield* store.get(path), (bytes) => [...bytes])).toEqual(Option.some([winner]))
+        }))
+    } else {
+      it.effect("offers no putIfAbsent", () =>
+        Effect.map(DurableStore, (store) => expect(store.putIfAbsent).toBeUndefined()))
     }
 
     const paginationObjects = options.paginationObjects ?? 0

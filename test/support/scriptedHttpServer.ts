@@ -1,4 +1,4 @@
-import { createServer, type Server } from "node:http"
+import { createServer, type IncomingHttpHeaders, type Server } from "node:http"
 import type { AddressInfo, Socket } from "node:net"
 import { Effect, type Scope } from "effect"
 
@@ -13,6 +13,8 @@ export interface ScriptedHttpServer {
   readonly endpoint: string
   /** Requests received so far, as `METHOD path`. */
   readonly requests: ReadonlyArray<string>
+  /** Headers of those requests, in the same order, with lower-case names. */
+  readonly requestHeaders: ReadonlyArray<IncomingHttpHeaders>
 }
 
 /** An S3 error body as Amazon S3 sends it. */
@@ -30,11 +32,13 @@ export const startScriptedHttpServer = (
 ): Effect.Effect<ScriptedHttpServer, never, Scope.Scope> =>
   Effect.gen(function* () {
     const requests: Array<string> = []
+    const requestHeaders: Array<IncomingHttpHeaders> = []
     const sockets = new Set<Socket>()
 
     const server: Server = createServer((request, response) => {
       const answer = requests.length < script.length ? script[requests.length] : fallback
       requests.push(`${request.method} ${request.url}`)
+      requestHeaders.push(request.headers)
       request.resume()
       if (answer === undefined) return
 
@@ -57,5 +61,5 @@ export const startScriptedHttpServer = (
         })
     )
 
-    return { endpoint: `http://127.0.0.1:${port}`, requests }
+    return { endpoint: `http://127.0.0.1:${port}`, requests, requestHeaders }
   })

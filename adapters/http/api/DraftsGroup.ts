@@ -60,7 +60,7 @@ const save = HttpApiEndpoint.put("save", "/v1/drafts/:draftId")
         "While the durable tier is unavailable a create still succeeds, not durable, but a replace answers 503."
     })
   )
-  .annotateContext(documentResponseHeaders([200, 201], [...versionHeaders, draftHeaders.location]))
+  .annotateContext(documentResponseHeaders([200, 201], [...versionHeaders, draftHeaders.location, draftHeaders.tier]))
 
 const patch = HttpApiEndpoint.patch("patch", "/v1/drafts/:draftId")
   .setPath(DraftIdPath)
@@ -81,7 +81,7 @@ const patch = HttpApiEndpoint.patch("patch", "/v1/drafts/:draftId")
         "version, so create the draft again with a PUT and `If-None-Match: *`."
     })
   )
-  .annotateContext(documentResponseHeaders([200], versionHeaders))
+  .annotateContext(documentResponseHeaders([200], [...versionHeaders, draftHeaders.tier]))
 
 const load = HttpApiEndpoint.get("load", "/v1/drafts/:draftId")
   .setPath(DraftIdPath)

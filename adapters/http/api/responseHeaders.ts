@@ -22,7 +22,9 @@ const descriptions: Record<string, string> = {
   [draftHeaders.durable]: "`true` once the version is in the durable tier, else `false`.",
   [draftHeaders.seq]: "Write sequence number.",
   [draftHeaders.state]: "`draft` or `submitted`.",
-  [draftHeaders.tier]: "`hot` or `durable`: where the read was served from."
+  [draftHeaders.tier]:
+    "On a read, `hot` or `durable`: where it was served from. On a save, `durable-direct` when the hot tier was down " +
+    "and the version went straight to the durable tier (the response then says `durable: true`); absent otherwise."
 }
 
 /** Documents `headers` on the given responses of an endpoint; HttpApi has no schema for response headers. */

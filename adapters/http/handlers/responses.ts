@@ -24,13 +24,21 @@ const versionHeaders = (version: DraftVersion): Record<string, string> => ({
   [draftHeaders.durable]: String(version.durable)
 })
 
-/** A write's result: the version metadata as JSON, 201 with Location when the write created the draft. */
+/** Value of the tier header on a save that went straight to the durable tier. */
+export const directSaveTier = "durable-direct"
+
+/**
+ * A write's result: the version metadata as JSON, 201 with Location when the write created
+ * the draft, and the tier header when the save went straight to the durable tier.
+ */
 export const versionResponse = (version: DraftVersion, created = false): HttpServerResponse.HttpServerResponse =>
   HttpServerResponse.unsafeJson(versionJson(version), {
     status: created ? 201 : 200,
-    headers: created
-      ? { ...versionHeaders(version), [draftHeaders.location]: `/v1/drafts/${version.draftId}` }
-      : versionHeaders(version)
+    headers: {
+      ...versionHeaders(version),
+      ...(created ? { [draftHeaders.location]: `/v1/drafts/${version.draftId}` } : {}),
+      ...(version.direct === true ? { [draftHeaders.tier]: directSaveTier } : {})
+    }
   })
 
 /** A document exactly as stored, with its metadata in headers so the body stays untouched. */
