@@ -19,7 +19,7 @@ export interface TierHealthShape {
 
 /** Effect of each degraded tier on callers, for the log line an operator reads. */
 const degradedEffect: Record<Tier, string> = {
-  hot: "reads are served from the durable tier and saves fail with 503 until it recovers",
+  hot: "reads are served from the durable tier, and saves fail with 503 until it recovers unless the durable store enforces create-only writes, where they go straight to it after the fence delay",
   durable: "saves stay in the hot tier, reported not durable, and persisting retries until it recovers",
   key: "saves and reads that cached data keys cover carry on; the rest fail with 503 until it recovers"
 }

@@ -5,7 +5,7 @@ import { Drafts } from "../../programs/Drafts.ts"
 import { createHeaders, replaceHeaders, send } from "./support/client.ts"
 import { type HttpTestServer, newDraftId, startHttpTestServer } from "./support/httpTestServer.ts"
 
-/** Short enough for a test, and longer than the gap between the two observing rounds below. */
+/** Short, so the test waits little before the hot tier has failed for the whole fence delay. */
 const fenceMillis = 300
 
 let server: HttpTestServer
@@ -24,15 +24,12 @@ const writeBehindRound = () => server.run(Effect.either(Effect.flatMap(Drafts, (
 const sleep = (millis: number) => new Promise<void>((resolve) => setTimeout(resolve, millis))
 
 describe("saves while the hot tier is down", () => {
-  it("go direct after the fence, and say so", async () => {
+  it("go direct after the fence", async () => {
     const path = `/v1/drafts/${newDraftId()}`
     await server.failNextHotCalls(1_000_000)
     try {
+      // The test on the in-memory stores checks the 503 before the fence with a test clock.
       await writeBehindRound()
-      const early = await send(server, "PUT", path, { token, headers: createHeaders, body: '{"page":1}' })
-      expect(early.status).toBe(503)
-      expect(early.headers.get("retry-after")).not.toBeNull()
-
       await sleep(fenceMillis + 50)
       await writeBehindRound()
       const created = await send(server, "PUT", path, { token, headers: createHeaders, body: '{"page":1}' })
