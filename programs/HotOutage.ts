@@ -1,4 +1,4 @@
-import { Context, type Effect, type Option } from "effect"
+import { Context, Effect, Option } from "effect"
 import type { IntegrityFailure, StoreUnavailable } from "../domain/errors.ts"
 import type { DraftKey } from "../domain/keys.ts"
 import type { CurrentRecord } from "./current.ts"
@@ -14,6 +14,13 @@ export interface HotOutageShape {
     key: DraftKey,
     now: number
   ) => Effect.Effect<Option.Option<CurrentRecord>, StoreUnavailable | IntegrityFailure>
+
+  /**
+   * True when a write must read the draft before trusting an If-Match ETag. That is the case
+   * while verifying, for a journaled draft or while the journal is not listed, because its hot
+   * record may be older than a direct save and still match the older ETag.
+   */
+  readonly mustReadBeforeWrite: (key: DraftKey) => Effect.Effect<boolean>
 
   /**
    * The start (epoch ms) of the unbroken run of failed hot-tier calls when it is old enough
@@ -36,3 +43,9 @@ export interface HotOutageShape {
 }
 
 export class HotOutage extends Context.Tag("claim-drafts/HotOutage")<HotOutage, HotOutageShape>() {}
+
+/** `HotOutage.mustReadBeforeWrite`, false for programs run without the service. */
+export const mustReadBeforeWrite = (key: DraftKey): Effect.Effect<boolean> =>
+  Effect.flatMap(Effect.serviceOption(HotOutage), (outage) =>
+    Option.isSome(outage) ? outage.value.mustReadBeforeWrite(key) : Effect.succeed(false)
+  )

@@ -38,6 +38,7 @@ export const makeHotOutage: Effect.Effect<
     const stores = Context.make(HotStore, innerHot).pipe(Context.add(DurableStore, durable))
     const inactive: HotOutageShape = {
       readCurrent: (key, now) => Effect.provide(readHotThenDurable(key, now), stores),
+      mustReadBeforeWrite: () => Effect.succeed(false),
       directSaveWindow: () => Effect.succeed(Option.none()),
       stillFailingSince: () => Effect.succeed(false),
       countDirectSave: Effect.void,
@@ -114,6 +115,11 @@ export const makeHotOutage: Effect.Effect<
   const readCurrent = (key: DraftKey, now: number): Effect.Effect<Option.Option<CurrentRecord>, StoreUnavailable | IntegrityFailure> =>
     state.verifying ? readVerifying(key, now) : withStores(readHotThenDurable(key, now))
 
+  const mustReadBeforeWrite = (key: DraftKey) =>
+    state.verifying
+      ? Effect.map(currentView, Option.match({ onNone: () => true, onSome: (drafts) => drafts.has(draftKeyString(key)) }))
+      : Effect.succeed(false)
+
   const directSaveWindow = (now: number) =>
     Effect.gen(function* () {
       if (!directSavesOpen(state, now, fenceMillis) || state.failingSince === undefined) return Option.none<number>()
@@ -177,6 +183,7 @@ export const makeHotOutage: Effect.Effect<
 
   const outage: HotOutageShape = {
     readCurrent,
+    mustReadBeforeWrite,
     directSaveWindow,
     stillFailingSince: (since) => Effect.sync(() => state.failingSince === since),
     countDirectSave: Metric.increment(directSavesCounter),

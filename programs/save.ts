@@ -10,6 +10,7 @@ import type { CurrentRecord } from "./current.ts"
 import { eitherToEffect, now, openPayload, retentionPolicy, versionOf } from "./context.ts"
 import { isHotUnavailable, saveDirect } from "./directSave.ts"
 import { DraftsConfig } from "./DraftsConfig.ts"
+import { mustReadBeforeWrite } from "./HotOutage.ts"
 import type { PatchRequest, Precondition, SaveRequest } from "./model.ts"
 import { encodePayload } from "./payload.ts"
 import { StorageKeys } from "./StorageKeys.ts"
@@ -135,7 +136,7 @@ export const save = (request: SaveRequest) =>
     // A tagged write that loses its compare-and-set learns nothing: the tag may be stale, or
     // the hot tier may have lost a record the durable tier still holds. Reading decides.
     const tagged = taggedPredecessor(request.precondition)
-    if (tagged === undefined) return yield* afterRead
+    if (tagged === undefined || (yield* mustReadBeforeWrite(key))) return yield* afterRead
     return yield* commit(key, request.draftId, tagged, document).pipe(
       Effect.catchIf(isHotUnavailable, (unavailable) =>
         saveDirect({

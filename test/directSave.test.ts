@@ -264,15 +264,20 @@ describe("writer that stops after its claim", () => {
 })
 
 describe("hot tier back with stale data", () => {
+  /** A direct save by one instance while another one also saw the outage, then the hot tier back as it was. */
+  const directSaveThenRecovery = Effect.gen(function* () {
+    const stack = yield* makeStack
+    const first = yield* durableDraft(stack)
+    const bystander = yield* stack.startProcess
+    yield* outageFor(stack, [stack.drafts, bystander])
+    const direct = yield* save(stack.drafts, { page: 2 }, Replace(first.etag))
+    yield* stack.faults.clear
+    return { stack, first, bystander, direct }
+  })
+
   it.scoped("no read returns the older version", () =>
     Effect.gen(function* () {
-      const stack = yield* makeStack
-      const first = yield* durableDraft(stack)
-      const bystander = yield* stack.startProcess
-      yield* outageFor(stack, [stack.drafts, bystander])
-
-      const direct = yield* save(stack.drafts, { page: 2 }, Replace(first.etag))
-      yield* stack.faults.clear
+      const { bystander, direct, first, stack } = yield* directSaveThenRecovery
       const newcomer = yield* stack.startProcess
 
       // The hot tier still contains the first version, and no instance may return it.
@@ -291,6 +296,17 @@ describe("hot tier back with stale data", () => {
       const next = yield* save(bystander, { page: 3 }, Replace(direct.etag))
       expect(next.direct).toBeUndefined()
       expect(next.durable).toBe(false)
+    }))
+
+  it.scoped("older ETag fails right after recovery", () =>
+    Effect.gen(function* () {
+      const { bystander, direct, first, stack } = yield* directSaveThenRecovery
+
+      // No read has repaired the hot record yet, so it still matches the older ETag.
+      const stale = yield* Effect.flip(save(bystander, { page: "lost" }, Replace(first.etag)))
+      expect(stale).toMatchObject({ _tag: "PreconditionFailed", reason: "stale-version" })
+      expect((yield* bystander.load(ref)).document).toBe(`{"page":2}`)
+      expect((yield* stack.drafts.load(ref)).etag).toBe(direct.etag)
     }))
 
   it.scoped("recovery empties the journal and leaves verify mode", () =>
