@@ -51,8 +51,8 @@ export interface DirectSaveRequest<E extends { readonly _tag: string }, R> {
 const confirmOutage = (outage: HotOutageShape, key: DraftKey, outageSince: number, unavailable: StoreUnavailable) =>
   Effect.gen(function* () {
     const time = yield* now
-    const answered = yield* Effect.either(Effect.flatMap(HotStore, (hot) => hot.get(key)))
-    if (answered._tag === "Right") {
+    const hotRead = yield* Effect.either(Effect.flatMap(HotStore, (hot) => hot.get(key)))
+    if (hotRead._tag === "Right") {
       yield* readBothTiers(key, time)
       return
     }
@@ -103,7 +103,7 @@ const saveOnce = <E extends { readonly _tag: string }, R>(
     yield* durable.put(versionPath(key, fields.seq, "draft"), sealed.bytes)
     yield* durable.put(successorPath(key, baseSeq), emptiedSuccessor).pipe(
       Effect.catchAll((error) =>
-        Effect.logWarning("Emptying a successor object failed; the next read of the draft empties it.").pipe(
+        Effect.logWarning("Emptying a successor object failed; it keeps the sealed record until a sweep deletes it.").pipe(
           Effect.annotateLogs({ draftKey: draftKeyString(key), method: error.method })
         )
       )

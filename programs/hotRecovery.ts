@@ -51,6 +51,7 @@ export const makeHotOutage: Effect.Effect<
   let view: { readonly epoch: number; readonly drafts: JournalView } | undefined
   let directSavesAnnounced = false
   let failedRounds = 0
+  let listingFailed = false
   const listing = yield* Effect.makeSemaphore(1)
   yield* Metric.set(verifyModeGauge, 1)
 
@@ -64,7 +65,7 @@ export const makeHotOutage: Effect.Effect<
       } else if (transition === "outage-ended") {
         directSavesAnnounced = false
         yield* Metric.set(directSavesOpenGauge, 0)
-        yield* Effect.logInfo("The hot tier answers again: drafts saved directly meanwhile are repaired in the hot tier.")
+        yield* Effect.logInfo("The hot tier responds again: drafts saved directly meanwhile are repaired in the hot tier.")
       }
     }).pipe(Effect.annotateLogs({ module: "HotOutage" }))
 
@@ -83,16 +84,21 @@ export const makeHotOutage: Effect.Effect<
 
       const epoch = state.epoch
       const drafts = yield* withStores(listJournal)
+      listingFailed = false
       if (state.epoch !== epoch) return Option.none<JournalView>()
       view = { epoch, drafts }
       return Option.some(drafts)
     }).pipe(
-      Effect.catchAll((error) =>
-        Effect.logWarning("Listing the journal failed; reads use the hot tier alone until it can be listed.").pipe(
+      Effect.catchAll((error) => {
+        // Logged once per run of failed listings, because every read retries the listing.
+        const first = !listingFailed
+        listingFailed = true
+        const warn = Effect.logWarning("Listing the journal failed; reads use the hot tier alone until it can be listed.")
+        return (first ? warn : Effect.void).pipe(
           Effect.annotateLogs({ module: "HotOutage", method: error.method }),
           Effect.as(Option.none<JournalView>())
         )
-      )
+      })
     )
   )
 
