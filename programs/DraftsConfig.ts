@@ -41,6 +41,12 @@ export interface DraftsConfigShape {
 /** Highest accepted `maxDepth`, far below the call stack's limit: the depth check recurses per level. */
 export const maxDepthLimit = 1_000
 
+/**
+ * Lower bound of `hotOutageFence` in ms: the write-behind loop's interval (adapters/writeBehind.ts),
+ * below which an instance may make no hot-tier call at all during the fence delay.
+ */
+export const minHotOutageFenceMillis = 500
+
 export const defaults: DraftsConfigShape = {
   maxDocumentBytes: 256 * 1024,
   maxDepth: 32,
@@ -91,7 +97,12 @@ export class DraftsConfig extends Context.Tag("claim-drafts/DraftsConfig")<Draft
         persistLease: duration("CLAIM_DRAFTS_PERSIST_LEASE", defaults.persistLease),
         dataKeyMaxMessages: integer("CLAIM_DRAFTS_DATA_KEY_MAX_MESSAGES", defaults.dataKeyMaxMessages),
         dataKeyMaxAge: duration("CLAIM_DRAFTS_DATA_KEY_MAX_AGE", defaults.dataKeyMaxAge),
-        hotOutageFence: duration("CLAIM_DRAFTS_HOT_OUTAGE_FENCE", defaults.hotOutageFence),
+        hotOutageFence: duration("CLAIM_DRAFTS_HOT_OUTAGE_FENCE", defaults.hotOutageFence).pipe(
+          Config.validate({
+            message: `CLAIM_DRAFTS_HOT_OUTAGE_FENCE must be longer than ${minHotOutageFenceMillis} ms, the write-behind interval, plus the time a failing hot-tier call takes; the default is 5 seconds`,
+            validation: (fence) => Duration.toMillis(fence) > minHotOutageFenceMillis
+          })
+        ),
         unwrappedKeyCacheSize: integer("CLAIM_DRAFTS_KEY_CACHE_SIZE", defaults.unwrappedKeyCacheSize),
         unwrappedKeyCacheTtl: duration("CLAIM_DRAFTS_KEY_CACHE_TTL", defaults.unwrappedKeyCacheTtl)
       })
