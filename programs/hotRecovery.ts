@@ -102,6 +102,11 @@ export const makeHotOutage: Effect.Effect<
     )
   )
 
+  // One hot-tier call at startup shows whether the tier responds; the observer records a failure
+  // and logs it. The journal is then listed before the first request, which needs no listing.
+  yield* Effect.ignore(hot.pendingCount)
+  yield* currentView
+
   // NOTE: while the journal cannot be listed, a journaled draft is read from the hot tier alone and may be stale.
   const readVerifying = (key: DraftKey, now: number) =>
     Effect.gen(function* () {
