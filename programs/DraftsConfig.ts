@@ -1,4 +1,4 @@
-import { Config, Context, Duration, Effect, Layer } from "effect"
+import { Config, ConfigError, Context, Duration, Either, Layer, Option } from "effect"
 
 /** Limits and timings of the draft programs; every field has a documented default. */
 export interface DraftsConfigShape {
@@ -64,48 +64,67 @@ export const defaults: DraftsConfigShape = {
   unwrappedKeyCacheTtl: Duration.minutes(10)
 }
 
+/** The failure of one setting: its name, the rule it broke and what happens when it is unset. */
+const invalid = (name: string, rule: string, fallback: string) =>
+  ConfigError.InvalidData([], `${name} is invalid: it must be ${rule}. Fix it, or unset it to use the default (${fallback}).`)
+
+/** Reads a whole number from 1 to `max` in decimal digits; `1e6` and `0x10` are rejected as typos. */
+const integer = (name: string, fallback: number, max = Number.MAX_SAFE_INTEGER) => {
+  const rule = max === Number.MAX_SAFE_INTEGER ? "a whole number of at least 1" : `a whole number from 1 to ${max}`
+
+  return Config.string(name).pipe(
+    Config.mapOrFail((text) => {
+      const value = /^\d{1,16}$/.test(text.trim()) ? Number(text.trim()) : Number.NaN
+      return value >= 1 && value <= max ? Either.right(value) : Either.left(invalid(name, rule, String(fallback)))
+    }),
+    Config.withDefault(fallback)
+  )
+}
+
+/** A duration in Effect's notation, such as "7 days" or "500 millis", of at least `min`. */
+const duration = (name: string, fallback: Duration.Duration, min = Duration.millis(1), rule?: string) =>
+  Config.string(name).pipe(
+    Config.mapOrFail((text) => {
+      const value = Duration.decodeUnknown(text.trim())
+      return Option.isSome(value) && Duration.greaterThanOrEqualTo(value.value, min)
+        ? Either.right(value.value)
+        : Either.left(
+            invalid(name, rule ?? `a duration such as "7 days", "30 minutes" or "500 millis"`, Duration.format(fallback))
+          )
+    }),
+    Config.withDefault(fallback)
+  )
+
 export class DraftsConfig extends Context.Tag("claim-drafts/DraftsConfig")<DraftsConfig, DraftsConfigShape>() {
   static readonly layer = (overrides: Partial<DraftsConfigShape> = {}) =>
     Layer.succeed(DraftsConfig, { ...defaults, ...overrides })
 
-  /** Reads `CLAIM_DRAFTS_*` variables (durations as "7 days", "5 seconds"); unset ones keep their defaults. */
+  /**
+   * Reads `CLAIM_DRAFTS_*` variables; unset ones keep their defaults. An invalid value fails
+   * with a message that names the variable, its rule and the default, and never quotes the value.
+   */
   static readonly layerConfig = Layer.effect(
     DraftsConfig,
-    Effect.gen(function* () {
-      const duration = (name: string, fallback: Duration.Duration) =>
-        Config.duration(name).pipe(Config.withDefault(fallback))
-      const integer = (name: string, fallback: number) =>
-        Config.integer(name).pipe(
-          Config.validate({ message: `${name} must be a positive integer`, validation: (n) => n > 0 }),
-          Config.withDefault(fallback)
-        )
-
-      return yield* Config.all({
-        maxDocumentBytes: integer("CLAIM_DRAFTS_MAX_DOCUMENT_BYTES", defaults.maxDocumentBytes),
-        maxDepth: integer("CLAIM_DRAFTS_MAX_DEPTH", defaults.maxDepth).pipe(
-          Config.validate({
-            message: `CLAIM_DRAFTS_MAX_DEPTH must be at most ${maxDepthLimit}: the depth check recurses once per level`,
-            validation: (depth) => depth <= maxDepthLimit
-          })
-        ),
-        idleRetention: duration("CLAIM_DRAFTS_RETENTION", defaults.idleRetention),
-        maxAge: duration("CLAIM_DRAFTS_MAX_AGE", defaults.maxAge),
-        submitGrace: duration("CLAIM_DRAFTS_SUBMIT_GRACE", defaults.submitGrace),
-        persistDebounce: duration("CLAIM_DRAFTS_PERSIST_DEBOUNCE", defaults.persistDebounce),
-        persistMaxDelay: duration("CLAIM_DRAFTS_PERSIST_MAX_DELAY", defaults.persistMaxDelay),
-        pendingLimit: integer("CLAIM_DRAFTS_PENDING_LIMIT", defaults.pendingLimit),
-        persistLease: duration("CLAIM_DRAFTS_PERSIST_LEASE", defaults.persistLease),
-        dataKeyMaxMessages: integer("CLAIM_DRAFTS_DATA_KEY_MAX_MESSAGES", defaults.dataKeyMaxMessages),
-        dataKeyMaxAge: duration("CLAIM_DRAFTS_DATA_KEY_MAX_AGE", defaults.dataKeyMaxAge),
-        hotOutageFence: duration("CLAIM_DRAFTS_HOT_OUTAGE_FENCE", defaults.hotOutageFence).pipe(
-          Config.validate({
-            message: `CLAIM_DRAFTS_HOT_OUTAGE_FENCE must be longer than ${minHotOutageFenceMillis} ms, the write-behind interval, plus the time a failing hot-tier call takes; the default is 5 seconds`,
-            validation: (fence) => Duration.toMillis(fence) > minHotOutageFenceMillis
-          })
-        ),
-        unwrappedKeyCacheSize: integer("CLAIM_DRAFTS_KEY_CACHE_SIZE", defaults.unwrappedKeyCacheSize),
-        unwrappedKeyCacheTtl: duration("CLAIM_DRAFTS_KEY_CACHE_TTL", defaults.unwrappedKeyCacheTtl)
-      })
+    Config.all({
+      maxDocumentBytes: integer("CLAIM_DRAFTS_MAX_DOCUMENT_BYTES", defaults.maxDocumentBytes),
+      maxDepth: integer("CLAIM_DRAFTS_MAX_DEPTH", defaults.maxDepth, maxDepthLimit),
+      idleRetention: duration("CLAIM_DRAFTS_RETENTION", defaults.idleRetention),
+      maxAge: duration("CLAIM_DRAFTS_MAX_AGE", defaults.maxAge),
+      submitGrace: duration("CLAIM_DRAFTS_SUBMIT_GRACE", defaults.submitGrace),
+      persistDebounce: duration("CLAIM_DRAFTS_PERSIST_DEBOUNCE", defaults.persistDebounce),
+      persistMaxDelay: duration("CLAIM_DRAFTS_PERSIST_MAX_DELAY", defaults.persistMaxDelay),
+      pendingLimit: integer("CLAIM_DRAFTS_PENDING_LIMIT", defaults.pendingLimit),
+      persistLease: duration("CLAIM_DRAFTS_PERSIST_LEASE", defaults.persistLease),
+      dataKeyMaxMessages: integer("CLAIM_DRAFTS_DATA_KEY_MAX_MESSAGES", defaults.dataKeyMaxMessages),
+      dataKeyMaxAge: duration("CLAIM_DRAFTS_DATA_KEY_MAX_AGE", defaults.dataKeyMaxAge),
+      hotOutageFence: duration(
+        "CLAIM_DRAFTS_HOT_OUTAGE_FENCE",
+        defaults.hotOutageFence,
+        Duration.millis(minHotOutageFenceMillis + 1),
+        `longer than ${minHotOutageFenceMillis} ms, the write-behind interval, plus the time a failing hot-tier call takes`
+      ),
+      unwrappedKeyCacheSize: integer("CLAIM_DRAFTS_KEY_CACHE_SIZE", defaults.unwrappedKeyCacheSize),
+      unwrappedKeyCacheTtl: duration("CLAIM_DRAFTS_KEY_CACHE_TTL", defaults.unwrappedKeyCacheTtl)
     })
   )
 }

@@ -1,19 +1,11 @@
 import { ValidationError } from "@effect/cli"
 import { Cause, Console, Effect, Option } from "effect"
+import { describeFailure } from "../failureMessages.ts"
 import { ExitCode, exitCodeOf } from "./exitCodes.ts"
 import { interruptedExitCode } from "./stopSignal.ts"
 
 /** Domain field names that read as HTTP terms on a command line. */
 const describeField = (message: string): string => message.replace(/^body\b/, "The document")
-
-/** The error's message; errors without one (such as a server that cannot listen) show their tag and cause. */
-const messageOf = (error: unknown): string => {
-  if (!(error instanceof Error)) return String(error)
-  if (error.message !== "") return error.message
-
-  const tag = "_tag" in error ? String(error._tag) : error.name
-  return error.cause instanceof Error ? `${tag}: ${error.cause.message}` : tag
-}
 
 /**
  * Prints why a command failed to standard error and returns its exit code. The parser has
@@ -28,7 +20,7 @@ export const reportFailure = <E>(cause: Cause.Cause<E>): Effect.Effect<number> =
     const error = failure.value
     if (ValidationError.isValidationError(error)) return Effect.succeed(ExitCode.usage)
 
-    const message = messageOf(error)
+    const message = describeFailure(error)
     return Effect.as(Console.error(`claim-drafts: ${describeField(message)}`), exitCodeOf(error))
   }
 
