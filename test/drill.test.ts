@@ -1,9 +1,12 @@
+import { spawnSync } from "node:child_process"
+import { join, resolve } from "node:path"
 import { describe, expect, it } from "@effect/vitest"
 import { Context, Deferred, Effect, Either, Fiber, Layer } from "effect"
 import { decodeDraftId, decodeOwnerId } from "../domain/ids.ts"
 import { Drafts } from "../programs/Drafts.ts"
 import { Create, Replace } from "../programs/model.ts"
 import { DurableStore } from "../programs/ports/DurableStore.ts"
+import { parseDrillArgs } from "./drill/options.ts"
 import { runScenario } from "./drill/runner.ts"
 import { baseline, redisFlushed, type Scenario } from "./drill/scenarios.ts"
 import { startServers } from "./drill/servers.ts"
@@ -111,4 +114,69 @@ describe("late persist after a hot-tier loss", () => {
       ),
     90_000
   )
+})
+
+describe("drill options", () => {
+  it("parses values and defaults", () => {
+    expect(parseDrillArgs([])).toEqual({ _tag: "Run", options: { claimants: 20, pages: 12, seed: 1, only: undefined } })
+
+    const parsed = parseDrillArgs(["--claimants", "3", "--pages=5", "--seed", "7", "--only", "baseline, s3-down"])
+    expect(parsed).toEqual({ _tag: "Run", options: { claimants: 3, pages: 5, seed: 7, only: ["baseline", "s3-down"] } })
+  })
+
+  it("returns help for --help", () => {
+    expect(parseDrillArgs(["--help"])).toEqual({ _tag: "Help" })
+    expect(parseDrillArgs(["--claimants", "0", "--help"])).toEqual({ _tag: "Help" })
+  })
+
+  it.each([
+    [["--claimants", "0"], '--claimants is invalid: "0" is not a whole number of at least 1'],
+    [["--claimants", "2.5"], '--claimants is invalid: "2.5" is not a whole number of at least 1'],
+    [["--pages", "13"], '--pages is invalid: "13" is not a whole number from 1 to 12'],
+    [["--seed", "x"], '--seed is invalid: "x" is not a whole number of at least 1'],
+    [["--only", "bogus"], "--only names unknown scenarios (bogus): use names from baseline, redis-killed"],
+    [["--only", ","], "--only is empty"],
+    [["--bogus"], "unknown option --bogus: the drill accepts --claimants, --pages, --seed, --only and --help"],
+    [["--claimants"], "--claimants is missing its value"],
+    [["--claimants", "--pages", "3"], "--claimants is missing its value"],
+    [["--help=yes"], "--help takes no value"],
+    [["20"], 'unexpected argument "20"']
+  ])("rejects %j", (args, expected) => {
+    const parsed = parseDrillArgs(args)
+
+    expect(parsed._tag).toBe("Invalid")
+    expect(parsed._tag === "Invalid" ? parsed.message : "").toContain(expected)
+  })
+})
+
+describe("npm run drill", () => {
+  const repositoryRoot = resolve(import.meta.dirname, "..")
+  const runDrill = (args: ReadonlyArray<string>) =>
+    spawnSync(join(repositoryRoot, "node_modules/.bin/node"), ["test/drill/main.ts", ...args], {
+      cwd: repositoryRoot,
+      encoding: "utf8"
+    })
+
+  it("prints usage for --help and exits 0", () => {
+    const result = runDrill(["--help"])
+
+    expect(result.status).toBe(0)
+    expect(result.stdout).toContain("usage: npm run drill")
+    expect(result.stdout).toContain("--claimants N")
+    expect(result.stdout).toContain("(default 20)")
+    expect(result.stdout).toContain("redis-flushed")
+    expect(result.stderr).toBe("")
+  }, 60_000)
+
+  it.each([{ args: ["--bogus"] }, { args: ["--only", "bogus"] }, { args: ["--claimants", "0"] }])("rejects $args with exit 2", ({ args }) => {
+    const result = runDrill(args)
+
+    expect(result.status).toBe(2)
+    expect(result.stdout).toBe("")
+    const lines = result.stderr.trimEnd().split("\n")
+    expect(lines).toHaveLength(2)
+    expect(lines[0]).toMatch(/^drill: /)
+    expect(lines[1]).toBe("Run npm run drill -- --help for the options.")
+    expect(result.stderr).not.toMatch(/\bat \S+ \(|Error:/)
+  }, 60_000)
 })

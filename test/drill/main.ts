@@ -1,43 +1,29 @@
-// npm run drill [-- --claimants 20 --pages 12 --seed 1 --only baseline,redis-flushed]
+// npm run drill [-- --claimants 20 --pages 12 --seed 1 --only baseline,redis-flushed | --help]
 // Runs every failure scenario against real servers on loopback and prints one row each. Exits
-// 1 if any durable version was lost, any check failed or a scenario crashed.
-import { parseArgs } from "node:util"
+// 1 if any durable version was lost, any check failed or a scenario crashed, and 2 on invalid
+// options.
 import { NodeRuntime } from "@effect/platform-node"
 import { Cause, Duration, Effect, Exit } from "effect"
+import { parseDrillArgs, usage } from "./options.ts"
 import { runScenario, type ScenarioRow } from "./runner.ts"
 import { scenarios } from "./scenarios.ts"
 import { defaultTimings } from "./stack.ts"
 import { describeTimings, formatDetails, formatTable } from "./table.ts"
 
-const { values } = parseArgs({
-  options: {
-    claimants: { type: "string", default: "20" },
-    pages: { type: "string", default: "12" },
-    seed: { type: "string", default: "1" },
-    only: { type: "string" }
-  }
-})
-
-const positive = (name: string, text: string): number => {
-  const value = Number(text)
-  if (!Number.isSafeInteger(value) || value < 1) throw new Error(`--${name} is invalid: it must be a whole number of at least 1`)
-  return value
+const command = parseDrillArgs(process.argv.slice(2))
+if (command._tag === "Help") {
+  console.log(usage)
+  process.exit(0)
+}
+if (command._tag === "Invalid") {
+  console.error(`drill: ${command.message}\nRun npm run drill -- --help for the options.`)
+  process.exit(2)
 }
 
-const only = values.only?.split(",").map((name) => name.trim())
-const unknown = only?.filter((name) => !scenarios.some((scenario) => scenario.name === name)) ?? []
-if (unknown.length > 0) {
-  throw new Error(`--only names unknown scenarios (${unknown.join(", ")}); known: ${scenarios.map((s) => s.name).join(", ")}`)
-}
-
+const { only, ...workload } = command.options
 const options = {
   timings: defaultTimings,
-  workload: {
-    claimants: positive("claimants", values.claimants),
-    pages: Math.min(12, positive("pages", values.pages)),
-    seed: positive("seed", values.seed),
-    limitMillis: 25_000
-  }
+  workload: { ...workload, limitMillis: 25_000 }
 }
 
 /** Bound on the whole drill; a scenario normally takes 10 to 20 s. */
