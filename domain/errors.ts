@@ -12,7 +12,7 @@ export class DraftNotFound extends Schema.TaggedError<DraftNotFound>()(
   { status: 404 }
 ) {
   override get message() {
-    return "No live draft exists with this id for this owner; it may have expired, been deleted or been submitted."
+    return "No live draft exists with this id for this owner; it was never created, expired, was deleted, or was submitted longer ago than the submit grace period (CLAIM_DRAFTS_SUBMIT_GRACE, default 1 hour)."
   }
 }
 
@@ -49,7 +49,7 @@ export class DraftTooLarge extends Schema.TaggedError<DraftTooLarge>()(
   { status: 413 }
 ) {
   override get message() {
-    return `${this.field} exceeds the limit of ${this.limitBytes} bytes; save less data per draft or raise the configured maximum.`
+    return `${this.field} exceeds the limit of ${this.limitBytes} bytes; save less data per draft or raise CLAIM_DRAFTS_MAX_DOCUMENT_BYTES.`
   }
 }
 

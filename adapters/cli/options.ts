@@ -21,7 +21,7 @@ export const draftIdArgument = Args.text({ name: "draftId" }).pipe(
 
 export const ifMatchOption = Options.text("if-match").pipe(
   Options.withDescription(
-    `ETag of the version this command replaces, as printed by get, put or list, e.g. "3-AbCd...". The quotes are optional.`
+    `ETag of the version this command replaces, as printed by get, put or list, e.g. "1777886401377-1777885964120-dV3mK9pQx2Lw8Rt4Z". The quotes are optional.`
   )
 )
 
@@ -54,7 +54,7 @@ export const parseEtag = (text: string): Effect.Effect<string, InvalidOption> =>
     : Effect.fail(
       new InvalidOption({
         option: "--if-match",
-        rule: 'it must be a strong ETag as printed by get, put or list, such as "3-AbCd", without W/'
+        rule: 'it must be a strong ETag as printed by get, put or list, such as "1777886401377-1777885964120-dV3mK9pQx2Lw8Rt4Z", without W/'
       })
     )
 }

@@ -21,6 +21,7 @@ describe("claim-drafts exit codes", () => {
     const result = await workspace.run(["get", "--owner", "nobody", newDraftId()])
     expect(result.code).toBe(3)
     expect(result.stderr).toContain("No live draft exists with this id for this owner")
+    expect(result.stderr).toContain("longer ago than the submit grace period")
     expect(result.stdout).toBe("")
   })
 

@@ -23,7 +23,8 @@ const dash = "-"
 const columns: ReadonlyArray<Column> = [
   { title: "step", width: 46, align: "left", cell: (row) => row.step },
   { title: "status", width: 7, align: "right", cell: (row) => row.status },
-  { title: "seq", width: 4, align: "right", cell: (row) => (row.seq === undefined ? dash : String(row.seq)) },
+  // A seq is at least the save time in epoch milliseconds, which has 13 digits until the year 2286.
+  { title: "seq", width: 13, align: "right", cell: (row) => (row.seq === undefined ? dash : String(row.seq)) },
   { title: "tier", width: 8, align: "left", cell: (row) => row.tier ?? dash },
   { title: "durable", width: 7, align: "left", cell: (row) => (row.durable === undefined ? dash : String(row.durable)) },
   { title: "ms", width: 7, align: "right", cell: (row) => String(Math.round(row.millis)) }

@@ -73,6 +73,7 @@ describe("request body limit", () => {
     expect(reply.headers.get("content-type")).toBe("application/problem+json")
     expect(reply.json()).toMatchObject({ type: "urn:claim-drafts:problem:content-too-large", status: 413 })
     expect(reply.json().detail).toContain(`${maxDocumentBytes} bytes`)
+    expect(reply.json().detail).toContain("raise CLAIM_DRAFTS_MAX_DOCUMENT_BYTES")
   })
 
   it("rejects a chunked body over the limit", async () => {

@@ -73,6 +73,18 @@ describe("draft lifecycle over HTTP", () => {
 
     const writeAfterSubmit = await send(server, "PUT", path, { token, headers: replaceHeaders(submittedEtag), body: "{}" })
     expect(writeAfterSubmit.status).toBe(409)
+    expect(writeAfterSubmit.json()).toMatchObject({ type: "urn:claim-drafts:problem:draft-submitted" })
+    const patchAfterSubmit = await send(server, "PATCH", path, {
+      token,
+      headers: { ...mergePatchHeaders, "if-match": submittedEtag },
+      body: "{}"
+    })
+    expect(patchAfterSubmit.status).toBe(409)
+    expect(patchAfterSubmit.json()).toMatchObject({ type: "urn:claim-drafts:problem:draft-submitted" })
+
+    const readAfterSubmit = await send(server, "GET", path, { token })
+    expect(readAfterSubmit.status).toBe(200)
+    expect(readAfterSubmit.headers.get("claim-drafts-state")).toBe("submitted")
 
     const deleted = await send(server, "DELETE", path, { token, headers: { "if-match": submittedEtag } })
     expect(deleted.status).toBe(200)
@@ -179,6 +191,17 @@ describe("health probes", () => {
     expect(ready.status).toBe(503)
     expect(ready.headers.get("retry-after")).toBe("5")
     expect(ready.json()).toMatchObject({ type: "urn:claim-drafts:problem:not-ready", status: 503 })
+    expect(ready.json().detail).toContain("retry after 5 s")
+    expect(ready.json().detail).not.toMatch(/retry after (?!5 s)/)
+  })
+
+  it("report one retry time while the hot tier fails", async () => {
+    await server.failNextHotCalls(1)
+    const ready = await send(server, "GET", "/readyz")
+    expect(ready.status).toBe(503)
+    expect(ready.headers.get("retry-after")).toBe("5")
+    expect(ready.json().detail).toContain("hot store failed")
+    expect(ready.json().detail).toContain("retry after 5 s")
   })
 })
 

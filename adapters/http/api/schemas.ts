@@ -16,7 +16,7 @@ export const DraftIdPath = Schema.Struct({
 })
 
 const ifMatch = Schema.optional(
-  Schema.String.annotations({ description: 'The strong ETag of the version this request replaces, such as "3-q1w2e3".' })
+  Schema.String.annotations({ description: 'The strong ETag of the version this request replaces, such as "1777886401377-1777885964120-dV3mK9pQx2Lw8Rt4Z".' })
 )
 
 export const SaveHeaders = Schema.Struct({

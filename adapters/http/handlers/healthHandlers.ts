@@ -10,7 +10,10 @@ import { setResponseHeader } from "../problems/responseHeaders.ts"
 /** Time each tier may take to respond to a readiness probe. */
 const probeTimeout = Duration.seconds(2)
 
-/** Seconds an orchestrator should wait before probing again after a failure. */
+/**
+ * Seconds an orchestrator should wait before probing again after a failure. Both the
+ * Retry-After header and the problem detail state this number, not the failed store's own hint.
+ */
 const notReadyRetryAfterSeconds = 5
 
 /** A prefix no draft path has (draft paths start with a digest), so the listing stays empty and cheap. */
@@ -18,6 +21,9 @@ const probePrefix = "readiness-probe/"
 
 const timedOut = (tier: StoreUnavailable["tier"], method: string) =>
   new StoreUnavailable({ tier, method: `${method} (readiness probe timed out)`, retryAfterSeconds: notReadyRetryAfterSeconds })
+
+const notReadyDetail = (error: StoreUnavailable): string =>
+  `The ${error.tier} store failed during ${error.method}, so the instance is not ready; retry after ${notReadyRetryAfterSeconds} s.`
 
 export const layer: Layer.Layer<HttpApiGroup.ApiGroup<"claim-drafts", "health">, never, HotStore | DurableStore> =
   HttpApiBuilder.group(ClaimDraftsApi, "health", (handlers) =>
@@ -41,7 +47,7 @@ export const layer: Layer.Layer<HttpApiGroup.ApiGroup<"claim-drafts", "health">,
               Effect.logWarning("A readiness probe failed.").pipe(
                 Effect.annotateLogs({ tier: error.tier, method: error.method }),
                 Effect.zipRight(setResponseHeader("retry-after", String(notReadyRetryAfterSeconds))),
-                Effect.zipRight(Effect.fail(makeProblem("not-ready", `${error.message} The instance is not ready.`)))
+                Effect.zipRight(Effect.fail(makeProblem("not-ready", notReadyDetail(error))))
               )
             )
           )

@@ -28,7 +28,10 @@ const weakRejected = makeProblem(
 )
 
 const malformed = (header: string) =>
-  makeProblem("invalid-header", `${header} is invalid: it must be * or one entity tag in double quotes, such as "3-q1w2e3".`)
+  makeProblem(
+    "invalid-header",
+    `${header} is invalid: it must be * or one entity tag in double quotes, such as "1777886401377-1777885964120-dV3mK9pQx2Lw8Rt4Z".`
+  )
 
 type IfMatch = { readonly _tag: "Absent" } | { readonly _tag: "Any" } | { readonly _tag: "Strong"; readonly etag: string }
 
