@@ -171,7 +171,10 @@ export const makeHotOutage: Effect.Effect<
       if (!longEnough) return
       state.verifying = false
       yield* Metric.set(verifyModeGauge, 0)
-      yield* Effect.logInfo("The journal is empty: reads use the hot tier alone again.")
+      // Epoch 0 means no hot-tier call has failed since startup, so this was only the startup check.
+      yield* epoch === 0
+        ? Effect.logDebug("No direct saves are waiting for repair in the journal.")
+        : Effect.logInfo("The journal is empty: reads use the hot tier alone again.")
       return
     }
     yield* Effect.forEach([...drafts.values()], (draft) => repair(drafts, draft, now), {
