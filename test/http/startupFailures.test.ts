@@ -70,4 +70,12 @@ describe("server startup failures", () => {
       await new Promise((resolve) => occupied.close(resolve))
     }
   }, 40_000)
+
+  it("rejects an invalid PORT without quoting it", async () => {
+    const { code, stderr } = await runServer({ PORT: "eighty" })
+
+    expect(code).toBe(1)
+    expect(stderr).toContain("PORT is invalid: it must be a whole number from 0 to 65535 (0 picks a free port)")
+    expect(stderr).not.toContain("eighty")
+  }, 40_000)
 })

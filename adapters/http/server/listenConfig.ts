@@ -1,4 +1,4 @@
-import { Config } from "effect"
+import { Config, ConfigError, Either } from "effect"
 
 /** Address and port the server listens on. */
 export interface ListenOptions {
@@ -8,10 +8,18 @@ export interface ListenOptions {
   readonly port: number
 }
 
+const invalidPort = ConfigError.InvalidData(
+  [],
+  "PORT is invalid: it must be a whole number from 0 to 65535 (0 picks a free port). Fix it, or unset it to use the default (8787)."
+)
+
 export const listenConfig: Config.Config<ListenOptions> = Config.all({
   host: Config.string("HOST").pipe(Config.withDefault("127.0.0.1")),
-  port: Config.integer("PORT").pipe(
-    Config.validate({ message: "PORT must be a whole number from 0 to 65535", validation: (port) => port >= 0 && port <= 65535 }),
+  port: Config.string("PORT").pipe(
+    Config.mapOrFail((text) => {
+      const port = /^\d{1,5}$/.test(text.trim()) ? Number(text.trim()) : Number.NaN
+      return port >= 0 && port <= 65535 ? Either.right(port) : Either.left(invalidPort)
+    }),
     Config.withDefault(8787)
   )
 })
