@@ -5,7 +5,7 @@ import { DraftsConfig } from "./DraftsConfig.ts"
 import { HotOutage } from "./HotOutage.ts"
 import { withHotOutage } from "./hotRecovery.ts"
 import { flush, remove, removeAll, submit, sweepExpired } from "./lifecycle.ts"
-import { countOperation } from "./metrics.ts"
+import { countOperation, registerRareCounters } from "./metrics.ts"
 import type { DeleteRequest, DraftRef, PatchRequest, SaveRequest, SubmitRequest } from "./model.ts"
 import { persistAll, persistPending } from "./persist.ts"
 import { DurableStore } from "./ports/DurableStore.ts"
@@ -28,6 +28,7 @@ export const make = Effect.gen(function* () {
     withHotOutage
   )
   const outage = Context.get(context, HotOutage)
+  yield* registerRareCounters
   const bind = <A, E>(name: string, effect: Effect.Effect<A, E, HotStore | DurableStore | Envelope | DraftsConfig | StorageKeys>) =>
     effect.pipe(Effect.provide(context), countOperation(name), Effect.withSpan(`Drafts.${name}`, spanOptions))
 

@@ -1,4 +1,5 @@
 import { Cause, Effect, Exit, Metric, Option } from "effect"
+import { directSavesCounter, hotRepairsCounter } from "./outageMetrics.ts"
 
 /**
  * Counters of the draft programs. Labels hold program names, outcome tags and fixed words
@@ -56,3 +57,21 @@ export const countPersistedVersion: Effect.Effect<void> = Metric.increment(persi
 /** Counts one unverified version by how the check before persisting resolved it. */
 export const countUnverifiedResolution = (resolution: string): Effect.Effect<void> =>
   Metric.increment(Metric.tagged(unverifiedVersions, "resolution", resolution))
+
+/** Resolutions `countUnverifiedResolution` is called with. */
+const unverifiedResolutions = ["persisted", "discard-newer-version", "discard-submitted", "discard-existing-draft"] as const
+
+/**
+ * Creates the counters that only rare events increment, at 0, so a scrape shows them from
+ * startup and an alert on them sees 0 rather than no data.
+ */
+export const registerRareCounters: Effect.Effect<void> = Effect.forEach(
+  [
+    persistedVersions,
+    directSavesCounter,
+    hotRepairsCounter,
+    ...unverifiedResolutions.map((resolution) => Metric.tagged(unverifiedVersions, "resolution", resolution))
+  ],
+  (counter) => Metric.incrementBy(counter, 0),
+  { discard: true }
+)

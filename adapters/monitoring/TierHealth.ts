@@ -69,9 +69,14 @@ export class TierHealth extends Context.Tag("claim-drafts/TierHealth")<TierHealt
       const record = (tier: Tier, available: boolean) =>
         available && state[tier].available ? Effect.void : change(tier, available)
 
-      yield* Effect.forEach(["hot", "durable", "key"] as const, (tier) =>
-        Metric.set(Metric.taggedWithLabels(availableGauge, [MetricLabel.make("tier", tier)]), 1)
-      )
+      // Every series exists from startup, so an alert on a failure count sees 0 rather than no data.
+      yield* Effect.forEach(["hot", "durable", "key"] as const, (tier) => {
+        const labels = [MetricLabel.make("tier", tier)]
+        return Effect.zipRight(
+          Metric.set(Metric.taggedWithLabels(availableGauge, labels), 1),
+          Metric.incrementBy(Metric.taggedWithLabels(failureCounter, labels), 0)
+        )
+      })
       return { record, snapshot: Effect.sync(() => ({ ...state })) }
     })
   )

@@ -54,7 +54,19 @@ describe("metrics listener", () => {
     expect(scraped.text.endsWith("\n")).toBe(true)
     for (const line of scraped.text.trimEnd().split("\n")) {
       if (line.startsWith("# HELP ") || line.startsWith("# TYPE ")) continue
-      expect(line).toMatch(/^[a-z_]+(\{[a-z_]+="[A-Za-z_]*"(,[a-z_]+="[A-Za-z_]*")*\})? -?\d+(\.\d+)?$/)
+      expect(line).toMatch(/^[a-z_]+(\{[a-z_]+="[A-Za-z_-]*"(,[a-z_]+="[A-Za-z_-]*")*\})? -?\d+(\.\d+)?$/)
+    }
+  })
+
+  it("shows counters of rare events at 0 before the first one", async () => {
+    const scraped = await scrape()
+
+    for (const sample of [
+      "claim_drafts_hot_repairs_total",
+      "claim_drafts_direct_saves_total",
+      'claim_drafts_unverified_versions_total{resolution="discard-submitted"}'
+    ]) {
+      expect(scraped.text.split("\n")).toContain(`${sample} 0`)
     }
   })
 
