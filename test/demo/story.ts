@@ -45,7 +45,7 @@ const checkDocument = (step: string, loaded: DraftDocument, seed: number, pageCo
     `the document differs from the claim after ${pageCount} pages`
   )
 
-/** The seq an ETag names: strong ETags read `"<seq>-<revision>"`. */
+/** The seq an ETag names: strong ETags read `"<seq>-<createdAt>-<kind letter><revision>"`. */
 const seqOf = (etag: string): number => Number(etag.slice(1).split("-")[0])
 
 /** Saves one page as a merge patch and checks that it became a newer version. */
