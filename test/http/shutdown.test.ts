@@ -5,6 +5,7 @@ import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { Effect, Option, Redacted } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { serverEnvironment } from "./support/serverEnvironment.ts"
 import { issueToken } from "../../adapters/http/auth/issueToken.ts"
 import { Secrets } from "../../programs/ports/Secrets.ts"
 
@@ -18,15 +19,7 @@ beforeAll(async () => {
   directory = await mkdtemp(join(tmpdir(), "claim-drafts-shutdown-"))
   const tokenSecret = randomBytes(32)
   environment = {
-    PATH: process.env.PATH ?? "",
-    HOME: directory,
-    XDG_CONFIG_HOME: join(directory, "config"),
-    HOST: "127.0.0.1",
-    PORT: "0",
-    CLAIM_DRAFTS_DATA_DIR: join(directory, "data"),
-    CLAIM_DRAFTS_LOCAL_KEYS: `shutdown-test:${randomBytes(32).toString("base64")}`,
-    CLAIM_DRAFTS_STORAGE_SECRET: randomBytes(32).toString("base64"),
-    CLAIM_DRAFTS_TOKEN_SECRET: tokenSecret.toString("base64"),
+    ...serverEnvironment(directory, tokenSecret),
     // Keeps the write-behind loop from persisting the draft first: only shutdown may.
     CLAIM_DRAFTS_PERSIST_DEBOUNCE: "1 hour",
     CLAIM_DRAFTS_PERSIST_MAX_DELAY: "1 hour"

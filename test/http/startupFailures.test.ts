@@ -1,10 +1,10 @@
 import { spawn } from "node:child_process"
-import { randomBytes } from "node:crypto"
 import { mkdtemp, rm } from "node:fs/promises"
 import { createServer, type Server } from "node:net"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { serverEnvironment } from "./support/serverEnvironment.ts"
 
 const mainModule = join(import.meta.dirname, "../../adapters/http/main.ts")
 
@@ -13,17 +13,7 @@ let environment: Record<string, string>
 
 beforeAll(async () => {
   directory = await mkdtemp(join(tmpdir(), "claim-drafts-startup-"))
-  environment = {
-    PATH: process.env.PATH ?? "",
-    HOME: directory,
-    XDG_CONFIG_HOME: join(directory, "config"),
-    HOST: "127.0.0.1",
-    PORT: "0",
-    CLAIM_DRAFTS_DATA_DIR: join(directory, "data"),
-    CLAIM_DRAFTS_LOCAL_KEYS: `startup-test:${randomBytes(32).toString("base64")}`,
-    CLAIM_DRAFTS_STORAGE_SECRET: randomBytes(32).toString("base64"),
-    CLAIM_DRAFTS_TOKEN_SECRET: randomBytes(32).toString("base64")
-  }
+  environment = serverEnvironment(directory)
 })
 
 afterAll(() => rm(directory, { recursive: true, force: true }))
