@@ -40,7 +40,12 @@ export const portsLayer = monitoredPorts.layer.pipe(
 export const layer = Drafts.layer.pipe(Layer.provideMerge(portsLayer))
 
 /** A one-line description of the selected adapters for startup logs; it contains no secret. */
-export const describeSelection = Effect.map(selection, ({ redis, redisCluster, s3 }) => {
-  const hot = redisCluster ? "hot tier: Redis Cluster" : redis ? "hot tier: Redis" : "hot tier: in-memory"
-  return `${hot}, ${s3 ? "durable tier: S3" : "durable tier: filesystem"}`
-})
+const hotTierName = (redis: boolean, redisCluster: boolean): string => {
+  if (redisCluster) return "Redis Cluster"
+  return redis ? "Redis" : "in-memory"
+}
+
+export const describeSelection = Effect.map(
+  selection,
+  ({ redis, redisCluster, s3 }) => `hot tier: ${hotTierName(redis, redisCluster)}, durable tier: ${s3 ? "S3" : "filesystem"}`
+)

@@ -1,5 +1,5 @@
 import { Config, Option } from "effect"
-import type { ListenOptions } from "../http/server/listenConfig.ts"
+import { type ListenOptions, portConfig } from "../http/server/listenConfig.ts"
 
 /**
  * Listen address of the Prometheus endpoint. CLAIM_DRAFTS_METRICS_PORT turns it on (0 picks a
@@ -9,12 +9,5 @@ import type { ListenOptions } from "../http/server/listenConfig.ts"
  */
 export const metricsListenConfig: Config.Config<Option.Option<ListenOptions>> = Config.all({
   host: Config.string("CLAIM_DRAFTS_METRICS_HOST").pipe(Config.withDefault("127.0.0.1")),
-  port: Config.option(
-    Config.integer("CLAIM_DRAFTS_METRICS_PORT").pipe(
-      Config.validate({
-        message: "CLAIM_DRAFTS_METRICS_PORT must be a whole number from 0 to 65535; unset it to turn metrics off",
-        validation: (port) => port >= 0 && port <= 65535
-      })
-    )
-  )
+  port: Config.option(portConfig("CLAIM_DRAFTS_METRICS_PORT", "turn metrics off"))
 }).pipe(Config.map(({ host, port }) => Option.map(port, (value) => ({ host, port: value }))))

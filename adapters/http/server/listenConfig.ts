@@ -8,18 +8,22 @@ export interface ListenOptions {
   readonly port: number
 }
 
-const invalidPort = ConfigError.InvalidData(
-  [],
-  "PORT is invalid: it must be a whole number from 0 to 65535 (0 picks a free port). Fix it, or unset it to use the default (8787)."
-)
+/**
+ * Reads a TCP port from 0 to 65535 (0 picks a free port) from `name`. The message of an
+ * invalid value names the rule and `whenUnset`, what leaving the variable out does.
+ */
+export const portConfig = (name: string, whenUnset: string): Config.Config<number> =>
+  Config.string(name).pipe(
+    Config.mapOrFail((text) => {
+      const port = /^\d{1,5}$/.test(text.trim()) ? Number(text.trim()) : Number.NaN
+      if (port >= 0 && port <= 65535) return Either.right(port)
+
+      const message = `${name} is invalid: it must be a whole number from 0 to 65535 (0 picks a free port). Fix it, or unset it to ${whenUnset}.`
+      return Either.left(ConfigError.InvalidData([], message))
+    })
+  )
 
 export const listenConfig: Config.Config<ListenOptions> = Config.all({
   host: Config.string("HOST").pipe(Config.withDefault("127.0.0.1")),
-  port: Config.string("PORT").pipe(
-    Config.mapOrFail((text) => {
-      const port = /^\d{1,5}$/.test(text.trim()) ? Number(text.trim()) : Number.NaN
-      return port >= 0 && port <= 65535 ? Either.right(port) : Either.left(invalidPort)
-    }),
-    Config.withDefault(8787)
-  )
+  port: portConfig("PORT", "use the default (8787)").pipe(Config.withDefault(8787))
 })
