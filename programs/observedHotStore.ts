@@ -1,6 +1,6 @@
 import { Effect } from "effect"
 import type { StoreUnavailable } from "../domain/errors.ts"
-import type { HotStoreShape } from "./ports/HotStore.ts"
+import { aroundHotCalls, type HotStoreShape } from "./ports/HotStore.ts"
 
 /**
  * Wraps a hot store so that `record` learns the outcome of every call once it has ended:
@@ -13,13 +13,5 @@ export const observeHotStore = (
   const observe = <A>(call: Effect.Effect<A, StoreUnavailable>): Effect.Effect<A, StoreUnavailable> =>
     Effect.tapBoth(call, { onFailure: () => record(false), onSuccess: () => record(true) })
 
-  return {
-    get: (key) => observe(inner.get(key)),
-    write: (write) => observe(inner.write(write)),
-    remove: (key, condition) => observe(inner.remove(key, condition)),
-    ownerKeys: (owner) => observe(inner.ownerKeys(owner)),
-    claimDue: (now, limit, leaseMillis) => observe(inner.claimDue(now, limit, leaseMillis)),
-    settle: (key, etag) => observe(inner.settle(key, etag)),
-    pendingCount: observe(inner.pendingCount)
-  }
+  return aroundHotCalls(inner, observe)
 }

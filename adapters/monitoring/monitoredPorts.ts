@@ -1,6 +1,6 @@
 import { Context, Effect, Layer } from "effect"
 import { DurableStore } from "../../programs/ports/DurableStore.ts"
-import { HotStore } from "../../programs/ports/HotStore.ts"
+import { aroundHotCalls, HotStore } from "../../programs/ports/HotStore.ts"
 import { KeyProvider } from "../../programs/ports/KeyProvider.ts"
 import { type Tier, TierHealth } from "./TierHealth.ts"
 
@@ -30,15 +30,7 @@ export const layer: Layer.Layer<HotStore | DurableStore | KeyProvider, never, Ho
       const durableCall = observe("durable")
       const keyCall = observe("key")
 
-      return Context.make(HotStore, {
-        get: (key) => hotCall(hot.get(key)),
-        write: (write) => hotCall(hot.write(write)),
-        remove: (key, condition) => hotCall(hot.remove(key, condition)),
-        ownerKeys: (owner) => hotCall(hot.ownerKeys(owner)),
-        claimDue: (now, limit, leaseMillis) => hotCall(hot.claimDue(now, limit, leaseMillis)),
-        settle: (key, etag) => hotCall(hot.settle(key, etag)),
-        pendingCount: hotCall(hot.pendingCount)
-      }).pipe(
+      return Context.make(HotStore, aroundHotCalls(hot, hotCall)).pipe(
         Context.add(DurableStore, {
           put: (path, bytes) => durableCall(durable.put(path, bytes)),
           get: (path) => durableCall(durable.get(path)),

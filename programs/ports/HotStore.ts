@@ -85,3 +85,17 @@ export interface HotStoreShape {
 }
 
 export class HotStore extends Context.Tag("claim-drafts/HotStore")<HotStore, HotStoreShape>() {}
+
+/** Wraps every call of `store` in `around`, for wrappers that observe calls without changing them. */
+export const aroundHotCalls = (
+  store: HotStoreShape,
+  around: <A>(call: Effect.Effect<A, StoreUnavailable>) => Effect.Effect<A, StoreUnavailable>
+): HotStoreShape => ({
+  get: (key) => around(store.get(key)),
+  write: (write) => around(store.write(write)),
+  remove: (key, condition) => around(store.remove(key, condition)),
+  ownerKeys: (owner) => around(store.ownerKeys(owner)),
+  claimDue: (now, limit, leaseMillis) => around(store.claimDue(now, limit, leaseMillis)),
+  settle: (key, etag) => around(store.settle(key, etag)),
+  pendingCount: around(store.pendingCount)
+})
