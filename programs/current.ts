@@ -93,7 +93,7 @@ export const readHot = (
  * every version newer than the durable one, except versions saved directly to the durable tier
  * during a hot-tier outage, which `HotOutage` accounts for. While the hot tier is unavailable,
  * reads are served from the durable tier, which may miss saves that were acknowledged but not
- * yet persisted; a draft the durable tier does not know then fails with the hot tier's
+ * yet persisted. A draft the durable tier does not know then fails with the hot tier's
  * `StoreUnavailable` rather than reading as not found.
  */
 export const readCurrent = (

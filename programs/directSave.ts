@@ -116,7 +116,7 @@ const saveOnce = <E extends { readonly _tag: string }, R>(
 
 /**
  * Saves straight to the durable tier if this instance has seen the hot tier fail for the
- * whole fence delay and the durable store enforces create-only writes; otherwise fails with
+ * whole fence delay and the durable store enforces create-only writes. Otherwise it fails with
  * the hot tier's error, which the HTTP API turns into 503 with `Retry-After`.
  */
 export const saveDirect = <E extends { readonly _tag: string }, R>(request: DirectSaveRequest<E, R>) =>

@@ -63,7 +63,7 @@ const unverifiedResolutions = ["persisted", "discard-newer-version", "discard-su
 
 /**
  * Creates the counters that only rare events increment, at 0, so a scrape shows them from
- * startup and an alert on them sees 0 rather than no data.
+ * startup and an alert on them reads 0 rather than no data.
  */
 export const registerRareCounters: Effect.Effect<void> = Effect.forEach(
   [

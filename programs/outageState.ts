@@ -1,6 +1,6 @@
 /**
- * What one instance has seen of the hot tier, from the outcome of its own calls. Times are
- * epoch milliseconds on the instance's clock.
+ * The hot tier's recent history as one instance observed it through the outcome of its own
+ * calls. Times are epoch milliseconds on the instance's clock.
  *
  * - `failingSince`: start of the current unbroken run of failed calls, if the last call failed.
  * - `healthySince`: start of the current unbroken run of successful calls, if the last call succeeded.

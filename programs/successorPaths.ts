@@ -13,7 +13,7 @@ import { draftPrefix } from "./durablePaths.ts"
  * record is stored under its version path, and is then emptied. `successors` sorts after
  * every 16-digit version name, so listing a draft's prefix still returns its newest version
  * first. A journal marker is empty and names a draft whose hot record may be older than a
- * direct save; `journal` is shorter than any digest, so it never collides with an owner.
+ * direct save. The name `journal` is shorter than any digest, so it never collides with an owner.
  */
 
 const maxSeq = Number.MAX_SAFE_INTEGER

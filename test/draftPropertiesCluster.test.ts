@@ -30,8 +30,8 @@ afterAll(async () => {
 const freshS3 = () =>
   Layer.suspend(() => S3DurableStore.layer({ ...s3.settings, prefix: `cluster-properties-${randomBytes(6).toString("hex")}` }))
 
-// Redis expires keys on its own clock, which TestClock cannot move, so the clock moves stay
-// short of a draft's expiry here; the memory run covers expiry.
+// Redis expires keys on its own clock, which TestClock cannot move. So the clock moves stay
+// short of a draft's expiry here, and the memory run covers expiry.
 draftPropertySuite(
   "draft programs on Redis Cluster (FLUSHALL) and S3",
   stackOver({

@@ -69,7 +69,7 @@ export class TierHealth extends Context.Tag("claim-drafts/TierHealth")<TierHealt
       const record = (tier: Tier, available: boolean) =>
         available && state[tier].available ? Effect.void : change(tier, available)
 
-      // Every series exists from startup, so an alert on a failure count sees 0 rather than no data.
+      // Every series exists from startup, so an alert on a failure count reads 0 rather than no data.
       yield* Effect.forEach(["hot", "durable", "key"] as const, (tier) => {
         const labels = [MetricLabel.make("tier", tier)]
         return Effect.zipRight(

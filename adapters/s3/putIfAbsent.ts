@@ -8,8 +8,8 @@ import type { S3Location } from "./S3DurableStore.ts"
 
 /**
  * Sends PutObject with `If-None-Match: *`. S3 responds with 412 when the key exists and keeps the object.
- * A 409 ConditionalRequestConflict (a concurrent conditional write on the key) is not taken
- * as "exists", because the other write may still fail; it is a retryable `StoreUnavailable`.
+ * A 409 ConditionalRequestConflict means a concurrent conditional write on the key, which may
+ * still fail. So it is not taken as "exists" but raised as a retryable `StoreUnavailable`.
  */
 export const putIfAbsent = (client: S3Client, bucket: string, key: string, bytes: Uint8Array) =>
   sendAbortable((options) =>
@@ -32,7 +32,7 @@ export const putIfAbsent = (client: S3Client, bucket: string, key: string, bytes
 /**
  * Runs the conditional-write probe once and returns whether the store enforces create-only
  * writes. A probe that fails (the store is unreachable, say) counts as not enforced, so saves
- * answer 503 while the hot tier is down until the next start proves otherwise.
+ * fail with 503 while the hot tier is down until the next start proves otherwise.
  */
 export const conditionalCreateAtStartup = (client: S3Client, location: S3Location): Effect.Effect<boolean> =>
   probeConditionalWrites(client, location).pipe(
